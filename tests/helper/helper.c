@@ -72,6 +72,7 @@ static const char usage_text[] =
 	"  write-garbage            invalid UTF-8, NUL, escapes on stdout+stderr\n"
 	"  cat                      copy stdin to stdout\n"
 	"  pwd                      print the working directory\n"
+	"  print-ids                print 'pid P pgid G sid S ppid Q'\n"
 	"  write-file PATH TEXT     write TEXT and a newline to PATH\n"
 	"  alloc MIB                allocate and touch MIB MiB, then exit 0\n"
 	"  spin DUR                 burn CPU for DUR, then exit 0\n";
@@ -735,6 +736,11 @@ int main(int argc, char **argv)
 		if (!getcwd(buf, sizeof(buf)))
 			return 1;
 		puts(buf);
+		return 0;
+	}
+	if (!strcmp(cmd, "print-ids")) {
+		printf("pid %ld pgid %ld sid %ld ppid %ld\n", (long)getpid(),
+		       (long)getpgid(0), (long)getsid(0), (long)getppid());
 		return 0;
 	}
 	if (!strcmp(cmd, "write-file")) {
