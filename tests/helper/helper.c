@@ -36,7 +36,7 @@ extern char **environ;
 static const char usage_text[] =
 	"usage: " NAME " <command> [args]\n"
 	"\n"
-	"  exit N                   exit with status N\n"
+	"  exit N [ARGS...]         exit with status N (ARGS are ignored)\n"
 	"  sleep DUR [N]            sleep DUR (150ms, 2s, 1m), then exit N (0)\n"
 	"  echo ARGS...             print ARGS joined by spaces to stdout\n"
 	"  stderr ARGS...           the same on stderr\n"
@@ -629,7 +629,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "exit")) {
-		if (argc != 2)
+		if (argc < 2)
 			return usage_error("exit: need N");
 		return (int)num_arg(argv[1], 0, 255);
 	}
