@@ -34,7 +34,9 @@
 extern char **environ;
 
 static const char usage_text[] =
-	"usage: " NAME " <command> [args]\n"
+	"usage: " NAME " [--pidfile PATH] <command> [args]\n"
+	"\n"
+	"  --pidfile PATH           first write our pid to PATH (atomically)\n"
 	"\n"
 	"  exit N [ARGS...]         exit with status N (ARGS are ignored)\n"
 	"  sleep DUR [N]            sleep DUR (150ms, 2s, 1m), then exit N (0)\n"
@@ -66,6 +68,8 @@ static const char usage_text[] =
 	"                           (or exit at once with --no-wait)\n"
 	"  ignore-term DUR          ignore SIGTERM, print 'ready', sleep DUR\n"
 	"  alive PIDFILE            exit 0 if the pid in PIDFILE runs, else 1\n"
+	"  wait-dead PIDFILE [DUR]  wait until that pid is gone (or a zombie);\n"
+	"                           exit 1 if it still runs after DUR (5s)\n"
 	"  wait-file PATH [DUR]     wait until PATH exists (default 10s), exit\n"
 	"                           1 on timeout\n"
 	"  close-stdio              close stdout and stderr, sleep 100ms, exit 0\n"
@@ -486,37 +490,72 @@ static int do_fork_many(int argc, char **argv)
 	return 0;
 }
 
-/* Alive means: exists and is not a zombie waiting to be reaped. */
-static int do_alive(int argc, char **argv)
+static long read_pidfile(const char *path)
 {
-	char buf[512], path[64];
 	long pid;
-	FILE *fp;
+	FILE *fp = fopen(path, "r");
 
-	if (argc != 2)
-		return usage_error("alive: need PIDFILE");
-	fp = fopen(argv[1], "r");
 	if (!fp || fscanf(fp, "%ld", &pid) != 1 || pid <= 0) {
-		fprintf(stderr, NAME ": cannot read a pid from '%s'\n",
-			argv[1]);
-		return 2;
+		fprintf(stderr, NAME ": cannot read a pid from '%s'\n", path);
+		exit(2);
 	}
 	fclose(fp);
-	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
-		printf("%ld dead\n", pid);
-		return 1;
-	}
+	return pid;
+}
+
+/* 1: alive; 0: gone; -1: a zombie (dead, not yet reaped). */
+static int pid_state(long pid)
+{
+	char buf[512], path[64];
+	FILE *fp;
+
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		return 0;
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
 	fp = fopen(path, "r");
 	if (fp) {
 		char *p = fgets(buf, sizeof(buf), fp) ? strrchr(buf, ')') : NULL;
 		fclose(fp);
-		if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X')) {
-			printf("%ld dead (zombie)\n", pid);
+		if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+			return -1;
+	}
+	return 1;
+}
+
+/* Alive means: exists and is not a zombie waiting to be reaped. */
+static int do_alive(int argc, char **argv)
+{
+	long pid;
+	int st;
+
+	if (argc != 2)
+		return usage_error("alive: need PIDFILE");
+	pid = read_pidfile(argv[1]);
+	st = pid_state(pid);
+	printf("%ld %s\n", pid, st > 0 ? "alive" : st < 0 ? "dead (zombie)"
+						     : "dead");
+	return st > 0 ? 0 : 1;
+}
+
+static int do_wait_dead(int argc, char **argv)
+{
+	int64_t end, limit = 5000000000LL;
+	long pid;
+
+	if (argc < 2 || argc > 3)
+		return usage_error("wait-dead: need PIDFILE [DUR]");
+	if (argc == 3)
+		limit = dur_arg(argv[2]);
+	pid = read_pidfile(argv[1]);
+	end = now_ns() + limit;
+	while (pid_state(pid) > 0) {
+		if (now_ns() > end) {
+			printf("%ld still alive\n", pid);
 			return 1;
 		}
+		sleep_ns(10000000);
 	}
-	printf("%ld alive\n", pid);
+	printf("%ld dead\n", pid);
 	return 0;
 }
 
@@ -617,6 +656,12 @@ int main(int argc, char **argv)
 {
 	const char *cmd;
 
+	if (argc > 2 && !strcmp(argv[1], "--pidfile")) {
+		if (write_pidfile(argv[2], getpid()) < 0)
+			return 2;
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2)
 		return usage_error("missing command");
 	cmd = argv[1];
@@ -717,6 +762,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "alive"))
 		return do_alive(argc, argv);
+	if (!strcmp(cmd, "wait-dead"))
+		return do_wait_dead(argc, argv);
 	if (!strcmp(cmd, "wait-file"))
 		return do_wait_file(argc, argv);
 	if (!strcmp(cmd, "close-stdio")) {
