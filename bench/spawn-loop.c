@@ -90,7 +90,8 @@ int main(int argc, char **argv)
 
 		/* Top up to P in flight while there is work left. */
 		while (started - done < parallel &&
-		       (seconds > 0 ? now_s() - t0 < seconds : started < total)) {
+		       (seconds > 0 ? now_s() - t0 < seconds
+				    : started < total)) {
 			int rc = posix_spawnp(&pid, argv[optind], &fa, NULL,
 					      argv + optind, environ);
 
@@ -123,8 +124,9 @@ out:
 		elapsed = 1e-9;
 	printf("%.1f\n", done / elapsed);
 	if (verbose)
-		fprintf(stderr, "spawn-loop: %ld runs of '%s', %ld in flight, "
-				"%.3fs, %.1f runs/s, %ld failed\n",
+		fprintf(stderr,
+			"spawn-loop: %ld runs of '%s', %ld in flight, "
+			"%.3fs, %.1f runs/s, %ld failed\n",
 			done, argv[optind], parallel, elapsed, done / elapsed,
 			failed);
 	posix_spawn_file_actions_destroy(&fa);

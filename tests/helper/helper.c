@@ -39,14 +39,16 @@ static const char usage_text[] =
 	"  --pidfile PATH           first write our pid to PATH (atomically)\n"
 	"\n"
 	"  exit N [ARGS...]         exit with status N (ARGS are ignored)\n"
-	"  sleep DUR [N]            sleep DUR (150ms, 2s, 1m), then exit N (0)\n"
+	"  sleep DUR [N]            sleep DUR (150ms, 2s, 1m), then exit N "
+	"(0)\n"
 	"  echo ARGS...             print ARGS joined by spaces to stdout\n"
 	"  stderr ARGS...           the same on stderr\n"
 	"  lines N [CODE]           print 'line 1'..'line N', exit CODE (0)\n"
 	"  print-env [VAR...]       print the environment (all, or VAR=value\n"
 	"                           per VAR; 'VAR (unset)' when unset)\n"
 	"  print-bytes N [--no-newline] [--byte C]\n"
-	"                           write N bytes (suffix k/m/g: KiB/MiB/GiB) to\n"
+	"                           write N bytes (suffix k/m/g: KiB/MiB/GiB) "
+	"to\n"
 	"                           stdout: 64-byte lines of C (x) ending in\n"
 	"                           '\\n', or only C with --no-newline\n"
 	"  kill-self SIG            kill itself with SIG (name or number)\n"
@@ -54,26 +56,33 @@ static const char usage_text[] =
 	"  fail-on K FILE           add 1 to the counter in FILE (locked);\n"
 	"                           exit 1 on the Kth call, else 0\n"
 	"  fail-every K FILE        the same, exit 1 on every Kth call\n"
-	"  fail-after K FILE        the same, exit 1 on every call after the Kth\n"
+	"  fail-after K FILE        the same, exit 1 on every call after the "
+	"Kth\n"
 	"  count FILE               add 1 to the counter in FILE, print it\n"
 	"  spawn-grandchild DUR [PIDFILE]\n"
-	"                           fork a child (same group, stdio kept) that\n"
+	"                           fork a child (same group, stdio kept) "
+	"that\n"
 	"                           sleeps DUR; write its pid; exit 0\n"
 	"  spawn-daemon DUR [PIDFILE]\n"
 	"                           double fork + setsid: a daemon (stdio on\n"
 	"                           /dev/null) that sleeps DUR; its pid is\n"
 	"                           printed and written before we exit 0\n"
 	"  fork-many N DUR [--no-wait]\n"
-	"                           fork N children sleeping DUR; wait for them\n"
+	"                           fork N children sleeping DUR; wait for "
+	"them\n"
 	"                           (or exit at once with --no-wait)\n"
 	"  ignore-term DUR          ignore SIGTERM, print 'ready', sleep DUR\n"
 	"  alive PIDFILE            exit 0 if the pid in PIDFILE runs, else 1\n"
-	"  wait-dead PIDFILE [DUR]  wait until that pid is gone (or a zombie);\n"
+	"  wait-dead PIDFILE [DUR]  wait until that pid is gone (or a "
+	"zombie);\n"
 	"                           exit 1 if it still runs after DUR (5s)\n"
-	"  wait-file PATH [DUR]     wait until PATH exists (default 10s), exit\n"
+	"  wait-file PATH [DUR]     wait until PATH exists (default 10s), "
+	"exit\n"
 	"                           1 on timeout\n"
-	"  close-stdio              close stdout and stderr, sleep 100ms, exit 0\n"
-	"  write-garbage            invalid UTF-8, NUL, escapes on stdout+stderr\n"
+	"  close-stdio              close stdout and stderr, sleep 100ms, exit "
+	"0\n"
+	"  write-garbage            invalid UTF-8, NUL, escapes on "
+	"stdout+stderr\n"
 	"  cat                      copy stdin to stdout\n"
 	"  pwd                      print the working directory\n"
 	"  print-ids                print 'pid P pgid G sid S ppid Q'\n"
@@ -111,8 +120,8 @@ static int parse_dur(const char *s, int64_t *out)
 		const char *unit;
 		double ns;
 	} units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 },
-		{ "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 },
+		{"ns", 1},  {"us", 1e3}, {"ms", 1e6},
+		{"s", 1e9}, {"m", 60e9}, {"h", 3600e9},
 	};
 	double total = 0;
 
@@ -260,14 +269,14 @@ static int signal_arg(const char *s)
 		const char *name;
 		int sig;
 	} sigs[] = {
-		{ "HUP", SIGHUP },   { "INT", SIGINT },   { "QUIT", SIGQUIT },
-		{ "ILL", SIGILL },   { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
-		{ "BUS", SIGBUS },   { "FPE", SIGFPE },   { "KILL", SIGKILL },
-		{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
-		{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
-		{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
-		{ "TSTP", SIGTSTP }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
-		{ "SYS", SIGSYS },
+		{"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT},
+		{"ILL", SIGILL},   {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},
+		{"BUS", SIGBUS},   {"FPE", SIGFPE},   {"KILL", SIGKILL},
+		{"USR1", SIGUSR1}, {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
+		{"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+		{"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"STOP", SIGSTOP},
+		{"TSTP", SIGTSTP}, {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},
+		{"SYS", SIGSYS},
 	};
 
 	if (isdigit((unsigned char)*s))
@@ -294,9 +303,18 @@ static unsigned long long size_arg(const char *s)
 	}
 	v = strtoull(s, &end, 10);
 	switch (tolower((unsigned char)*end)) {
-	case 'k': v <<= 10; end++; break;
-	case 'm': v <<= 20; end++; break;
-	case 'g': v <<= 30; end++; break;
+	case 'k':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+		v <<= 30;
+		end++;
+		break;
 	}
 	if (*end || errno) {
 		usage_error("bad size '%s'", s);
@@ -464,8 +482,7 @@ static int do_fork_many(int argc, char **argv)
 	int64_t dur;
 	int wait_all = 1;
 
-	if (argc < 3 || argc > 4 ||
-	    (argc == 4 && strcmp(argv[3], "--no-wait")))
+	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--no-wait")))
 		return usage_error("fork-many: need N DUR [--no-wait]");
 	n = num_arg(argv[1], 0, 100000);
 	dur = dur_arg(argv[2]);
@@ -514,7 +531,8 @@ static int pid_state(long pid)
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
 	fp = fopen(path, "r");
 	if (fp) {
-		char *p = fgets(buf, sizeof(buf), fp) ? strrchr(buf, ')') : NULL;
+		char *p =
+			fgets(buf, sizeof(buf), fp) ? strrchr(buf, ')') : NULL;
 		fclose(fp);
 		if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
 			return -1;
@@ -532,8 +550,10 @@ static int do_alive(int argc, char **argv)
 		return usage_error("alive: need PIDFILE");
 	pid = read_pidfile(argv[1]);
 	st = pid_state(pid);
-	printf("%ld %s\n", pid, st > 0 ? "alive" : st < 0 ? "dead (zombie)"
-						     : "dead");
+	printf("%ld %s\n", pid,
+	       st > 0	? "alive"
+	       : st < 0 ? "dead (zombie)"
+			: "dead");
 	return st > 0 ? 0 : 1;
 }
 
@@ -583,7 +603,8 @@ static int do_wait_file(int argc, char **argv)
 static int do_write_garbage(void)
 {
 	static const char garbage[] =
-		"bad utf-8: \xff\xfe \xc0\xaf \x80 \xed\xa0\x80 \xf4\x90\x80\x80"
+		"bad utf-8: \xff\xfe \xc0\xaf \x80 \xed\xa0\x80 "
+		"\xf4\x90\x80\x80"
 		" truncated \xe2\x82|\n"
 		"nul: [\0]\n"
 		"escapes: \x1b[31mred\x1b[0m \x1b]0;title\x07 bell\x07"

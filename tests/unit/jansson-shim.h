@@ -38,7 +38,7 @@ struct jx_error {
 };
 
 #define JX_DECODE_ANY 0x4
-#define JX_ALLOW_NUL 0x10
+#define JX_ALLOW_NUL  0x10
 
 static struct jx *(*jx_loadb)(const char *buf, size_t len, size_t flags,
 			      struct jx_error *err);

@@ -93,12 +93,12 @@ static void test_parse_bad(void **state)
 	check_bad("1x");
 	check_bad("s");
 	check_bad("ms");
-	check_bad("1s2");	/* a number without a unit after a unit */
+	check_bad("1s2"); /* a number without a unit after a unit */
 	check_bad("1.2.3s");
 	check_bad("abc");
 	check_bad("1 s");
 	check_bad("1sms");
-	check_bad("2562048h");	/* overflow */
+	check_bad("2562048h"); /* overflow */
 	check_bad("9223372036854775808ns");
 	check_bad("99999999999999999999s");
 	check_bad("1000000000000h");
@@ -134,9 +134,12 @@ static void test_format(void **state)
 static void test_format_parses_back(void **state)
 {
 	static const int64_t values[] = {
-		2 * NS_PER_MS + 345678, 999 * NS_PER_MS,
-		1234567890, 59 * NS_PER_SEC + 999 * NS_PER_MS,
-		61 * NS_PER_SEC, 7322 * NS_PER_SEC + 5 * NS_PER_MS,
+		2 * NS_PER_MS + 345678,
+		999 * NS_PER_MS,
+		1234567890,
+		59 * NS_PER_SEC + 999 * NS_PER_MS,
+		61 * NS_PER_SEC,
+		7322 * NS_PER_SEC + 5 * NS_PER_MS,
 		100LL * 3600 * NS_PER_SEC,
 	};
 

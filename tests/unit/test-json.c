@@ -268,8 +268,9 @@ static void test_escapes(void **state)
 static void test_valid_utf8_kept(void **state)
 {
 	(void)state;
-	check_roundtrip("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf",
-			"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf");
+	check_roundtrip(
+		"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf",
+		"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf");
 }
 
 /* Decoded text of `s` must be valid and hold U+FFFD where the bad was. */
@@ -289,14 +290,24 @@ static void check_replaced(const char *s, const char *prefix,
 static void test_invalid_utf8(void **state)
 {
 	(void)state;
-	check_roundtrip("a\xff" "b", "a" FFFD "b");
+	check_roundtrip("a\xff"
+			"b",
+			"a" FFFD "b");
 	check_roundtrip("\x80", FFFD);
 	check_roundtrip("x\xfe", "x" FFFD);
-	check_replaced("a\xc0\xaf" "b", "a", "b");	 /* overlong '/' */
-	check_replaced("a\xed\xa0\x80" "b", "a", "b");	 /* surrogate */
-	check_replaced("a\xf4\x90\x80\x80" "b", "a", "b"); /* > U+10FFFF */
-	check_replaced("a\xe2\x82", "a", FFFD);		 /* cut at the end */
-	check_replaced("a\xe2\x82" "b", "a", "b");	 /* cut in the middle */
+	check_replaced("a\xc0\xaf"
+		       "b",
+		       "a", "b"); /* overlong '/' */
+	check_replaced("a\xed\xa0\x80"
+		       "b",
+		       "a", "b"); /* surrogate */
+	check_replaced("a\xf4\x90\x80\x80"
+		       "b",
+		       "a", "b");		/* > U+10FFFF */
+	check_replaced("a\xe2\x82", "a", FFFD); /* cut at the end */
+	check_replaced("a\xe2\x82"
+		       "b",
+		       "a", "b"); /* cut in the middle */
 	/* A good character right after a bad byte survives. */
 	check_roundtrip("\xff\xc3\xa9", FFFD "\xc3\xa9");
 }
@@ -320,7 +331,9 @@ static void test_utf8_sanitize(void **state)
 	assert_string_equal(out.buf, "a" FFFD);
 
 	/* XML: C0 controls except tab, LF, CR become U+FFFD. */
-	sanitize("a\x01" "b\tc\nd\re\x1b", 10, true, &out);
+	sanitize("a\x01"
+		 "b\tc\nd\re\x1b",
+		 10, true, &out);
 	assert_string_equal(out.buf, "a" FFFD "b\tc\nd\re" FFFD);
 	sanitize("x\0y", 3, true, &out);
 	assert_string_equal(out.buf, "x" FFFD "y");

@@ -78,12 +78,12 @@ static const struct option table[] = {
 	OPT_DURATION('t', "timeout", &o.timeout, "a time limit"),
 	OPT_CALLBACK_F('s', "shuffle", &o, "seed", "shuffle (optional seed)",
 		       PARSE_OPT_OPTARG, shuffle_cb),
-	OPT_CALLBACK_F(0, "flag", &o, NULL, "a flag callback",
-		       PARSE_OPT_NOARG, flag_cb),
+	OPT_CALLBACK_F(0, "flag", &o, NULL, "a flag callback", PARSE_OPT_NOARG,
+		       flag_cb),
 	OPT_CALLBACK(0, "reject", &o, "x", "always refuses", reject_cb),
 	OPT_BOOL(0, "bug-mode", &o.bug_mode, "TestSmoke's -bug_mode"),
-	{ OPTION_BOOL, 0, "secret", &o.mode, NULL, "a hidden option",
-	  PARSE_OPT_HIDDEN },
+	{OPTION_BOOL, 0, "secret", &o.mode, NULL, "a hidden option",
+	 PARSE_OPT_HIDDEN},
 	OPT_END(),
 };
 
@@ -123,7 +123,7 @@ static int parse(int flags, const char **args, const char ***rest)
 }
 
 #define PARSE(flags, rest, ...)                                                \
-	parse((flags), (const char *[]){ __VA_ARGS__, NULL }, (rest))
+	parse((flags), (const char *[]){__VA_ARGS__, NULL}, (rest))
 
 static void test_short_and_long_forms(void **state)
 {
@@ -269,9 +269,9 @@ static void test_string_list(void **state)
 
 	(void)state;
 	reset();
-	assert_int_equal(PARSE(0, &rest, "-e", "A=1", "--env=B=2", "-eC",
-			       "--env", "D"),
-			 0);
+	assert_int_equal(
+		PARSE(0, &rest, "-e", "A=1", "--env=B=2", "-eC", "--env", "D"),
+		0);
 	assert_int_equal(o.env.nr, 4);
 	assert_string_equal(o.env.v[0], "A=1");
 	assert_string_equal(o.env.v[1], "B=2");
@@ -378,7 +378,7 @@ static void check_error(int flags, const char **args, const char *needle)
 
 #define CHECK_ERROR(flags, needle, ...)                                        \
 	do {                                                                   \
-		const char *args_[] = { __VA_ARGS__, NULL };                   \
+		const char *args_[] = {__VA_ARGS__, NULL};                     \
 		check_error((flags), args_, (needle));                         \
 	} while (0)
 
@@ -387,20 +387,19 @@ static void test_errors_exit_2(void **state)
 	(void)state;
 	CHECK_ERROR(0, "--nope", "--nope");
 	CHECK_ERROR(0, "'x'", "-x");
-	CHECK_ERROR(0, "count", "--count");	   /* value missing at end */
+	CHECK_ERROR(0, "count", "--count"); /* value missing at end */
 	CHECK_ERROR(0, "-n", "-n");
 	CHECK_ERROR(0, "abc", "--count=abc");
 	CHECK_ERROR(0, "-1", "--count=-1");
-	CHECK_ERROR(0, "18446744073709551616",
-		    "--count=18446744073709551616");
+	CHECK_ERROR(0, "18446744073709551616", "--count=18446744073709551616");
 	CHECK_ERROR(0, "1x", "--timeout=1x");
 	CHECK_ERROR(0, "-5s", "--timeout", "-5s");
 	CHECK_ERROR(0, "12abc", "--offset=12abc");
-	CHECK_ERROR(0, "quiet", "--no-quiet");	   /* SET_INT has no --no- */
-	CHECK_ERROR(0, "count", "--no-count");	   /* nor do numbers */
-	CHECK_ERROR(0, "verbose", "--verbose=2");  /* no value for a bool */
+	CHECK_ERROR(0, "quiet", "--no-quiet");	  /* SET_INT has no --no- */
+	CHECK_ERROR(0, "count", "--no-count");	  /* nor do numbers */
+	CHECK_ERROR(0, "verbose", "--verbose=2"); /* no value for a bool */
 	CHECK_ERROR(0, "flag", "--flag=x");
-	CHECK_ERROR(0, "--reject", "--reject=7");  /* a callback's refusal */
+	CHECK_ERROR(0, "--reject", "--reject=7"); /* a callback's refusal */
 	CHECK_ERROR(0, "flag", "--no-flag");
 	/* Without SINGLE_DASH_LONG, -bug_mode is a cluster of unknowns. */
 	CHECK_ERROR(0, "'b'", "-bug_mode");
@@ -410,8 +409,8 @@ static void test_errors_exit_2(void **state)
 static void test_help(void **state)
 {
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
-	const char *args[] = { "-v", "-h", NULL };
-	const char *args2[] = { "--help", NULL };
+	const char *args[] = {"-v", "-h", NULL};
+	const char *args2[] = {"--help", NULL};
 
 	(void)state;
 	assert_int_equal(parse_in_child(0, args, &out, &err), 0);
@@ -419,9 +418,9 @@ static void test_help(void **state)
 	assert_non_null(strstr(out.buf, "test-parse-options --other"));
 	assert_non_null(strstr(out.buf, "--count"));
 	assert_non_null(strstr(out.buf, "how many"));
-	assert_non_null(strstr(out.buf, "Output"));  /* group headings */
+	assert_non_null(strstr(out.buf, "Output")); /* group headings */
 	assert_non_null(strstr(out.buf, "-e, --env"));
-	assert_null(strstr(out.buf, "secret"));	     /* hidden */
+	assert_null(strstr(out.buf, "secret")); /* hidden */
 	assert_int_equal(err.len, 0);
 	strbuf_reset(&out);
 	strbuf_reset(&err);
@@ -464,9 +463,9 @@ static void test_parse_ullong(void **state)
 	assert_int_equal(parse_ullong("-1", 0, 100, "--n", &v), -1);
 	assert_int_equal(parse_ullong("4x", 0, 100, "--n", &v), -1);
 	assert_int_equal(parse_ullong(" 4", 0, 100, "--n", &v), -1);
-	assert_int_equal(parse_ullong("99999999999999999999", 0, ULLONG_MAX,
-				      "--n", &v),
-			 -1);
+	assert_int_equal(
+		parse_ullong("99999999999999999999", 0, ULLONG_MAX, "--n", &v),
+		-1);
 	assert_true(v == 7); /* untouched on error */
 }
 

@@ -116,7 +116,7 @@ static void test_is_inside(void **state)
 	assert_false(inside("/w/../x", "/w"));
 	assert_false(inside("/w/a/../../x", "/w"));
 	assert_false(inside("/w/../w2", "/w"));
-	assert_false(inside("/wx", "/w"));   /* a prefix is not a parent */
+	assert_false(inside("/wx", "/w")); /* a prefix is not a parent */
 	assert_false(inside("/w-x/a", "/w"));
 	assert_false(inside("/", "/w"));
 	assert_false(inside("/tmp/w", "/w"));

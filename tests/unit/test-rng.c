@@ -15,11 +15,13 @@ static void test_reference_sequence(void **state)
 {
 	/* xoshiro256** with s[0..3] = four splitmix64 outputs from seed. */
 	static const uint64_t seed0[] = {
-		0x99ec5f36cb75f2b4ULL, 0xbf6e1f784956452aULL,
+		0x99ec5f36cb75f2b4ULL,
+		0xbf6e1f784956452aULL,
 		0x1a5f849d4933e6e0ULL,
 	};
 	static const uint64_t seed42[] = {
-		0x15780b2e0c2ec716ULL, 0x6104d9866d113a7eULL,
+		0x15780b2e0c2ec716ULL,
+		0x6104d9866d113a7eULL,
 		0xae17533239e499a1ULL,
 	};
 	struct rng r;
@@ -53,7 +55,14 @@ static void test_deterministic(void **state)
 static void test_below_bounds(void **state)
 {
 	static const uint64_t ns[] = {
-		1, 2, 3, 7, 10, 1000, (1ULL << 32) + 1, (1ULL << 63) + 1,
+		1,
+		2,
+		3,
+		7,
+		10,
+		1000,
+		(1ULL << 32) + 1,
+		(1ULL << 63) + 1,
 		UINT64_MAX,
 	};
 	struct rng r;
@@ -70,7 +79,7 @@ static void test_below_bounds(void **state)
 static void test_below_uniform(void **state)
 {
 	enum { N = 10, DRAWS = 100000 };
-	unsigned counts[N] = { 0 };
+	unsigned counts[N] = {0};
 	double chi2 = 0, expect = (double)DRAWS / N;
 	struct rng r;
 
@@ -99,7 +108,7 @@ static void test_below_uniform(void **state)
 
 static int is_permutation(const int *v, int n)
 {
-	char seen[1000] = { 0 };
+	char seen[1000] = {0};
 
 	for (int i = 0; i < n; i++) {
 		if (v[i] < 0 || v[i] >= n || seen[v[i]])
@@ -165,13 +174,13 @@ static void test_shuffle_wide_elements(void **state)
 
 static void test_shuffle_reaches_all_orders(void **state)
 {
-	int counts[6] = { 0 };
+	int counts[6] = {0};
 	struct rng r;
 
 	(void)state;
 	rng_init(&r, 1);
 	for (int k = 0; k < 6000; k++) {
-		int v[3] = { 0, 1, 2 };
+		int v[3] = {0, 1, 2};
 		rng_shuffle(&r, v, 3, sizeof(int));
 		/* Encode the order as 0..5. */
 		counts[v[0] * 2 + (v[1] > v[2])]++;
@@ -217,8 +226,18 @@ static void check_seed(const char *s, uint64_t want)
 static void test_seed_parse(void **state)
 {
 	static const char *bad[] = {
-		"", "abc", "-1", "42x", " 42", "42 ", "0x", "0xg",
-		"18446744073709551616", "0x10000000000000000", "1e5", "+",
+		"",
+		"abc",
+		"-1",
+		"42x",
+		" 42",
+		"42 ",
+		"0x",
+		"0xg",
+		"18446744073709551616",
+		"0x10000000000000000",
+		"1e5",
+		"+",
 	};
 
 	(void)state;

@@ -38,7 +38,8 @@ static int setup(void **state)
 	if (env && *env) {
 		helper = xstrdup(env);
 	} else {
-		/* build/tests/unit/test-run-command -> build/ordeal-test-helper */
+		/* build/tests/unit/test-run-command -> build/ordeal-test-helper
+		 */
 		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 		if (n > 0) {
 			self[n] = '\0';
@@ -74,7 +75,7 @@ static void helper_cmd(struct child_process *cp, const char *const *args)
 }
 
 #define HELPER(cp, ...)                                                        \
-	helper_cmd((cp), (const char *const[]){ __VA_ARGS__, NULL })
+	helper_cmd((cp), (const char *const[]){__VA_ARGS__, NULL})
 
 static char *slurp(const char *path)
 {
@@ -125,7 +126,7 @@ static void assert_dies(pid_t pid)
 
 static void test_exit_codes(void **state)
 {
-	static const int codes[] = { 0, 1, 3, 77, 126, 255 };
+	static const int codes[] = {0, 1, 3, 77, 126, 255};
 	struct strbuf sb = STRBUF_INIT;
 
 	(void)state;
@@ -160,10 +161,10 @@ static void test_signals(void **state)
 		int sig;
 		const char *name;
 	} sigs[] = {
-		{ "SEGV", SIGSEGV, "SEGV" },
-		{ "ABRT", SIGABRT, "ABRT" },
-		{ "KILL", SIGKILL, "KILL" },
-		{ "15", SIGTERM, "TERM" },
+		{"SEGV", SIGSEGV, "SEGV"},
+		{"ABRT", SIGABRT, "ABRT"},
+		{"KILL", SIGKILL, "KILL"},
+		{"15", SIGTERM, "TERM"},
 	};
 	struct strbuf sb = STRBUF_INIT;
 
@@ -181,8 +182,7 @@ static void test_signals(void **state)
 		strbuf_reset(&sb);
 		run_result_describe(&sb, &cp.result);
 		if (!strstr(sb.buf, sigs[i].name))
-			fail_msg("'%s' does not name %s", sb.buf,
-				 sigs[i].name);
+			fail_msg("'%s' does not name %s", sb.buf, sigs[i].name);
 		child_process_clear(&cp);
 	}
 	strbuf_release(&sb);
@@ -654,7 +654,7 @@ static void test_wait_any_many(void **state)
 {
 	enum { N = 8 };
 	struct child_process cps[N];
-	bool seen[N] = { false };
+	bool seen[N] = {false};
 
 	(void)state;
 	for (int i = 0; i < N; i++) {
@@ -712,7 +712,9 @@ static void test_result_json(void **state)
 	struct jx_error err;
 
 	(void)state;
-	HELPER(&cp, "exit", "3", "\xff" "bad-utf8");
+	HELPER(&cp, "exit", "3",
+	       "\xff"
+	       "bad-utf8");
 	cp.dir = unit_tmpdir;
 	assert_int_equal(run_command(&cp), 0);
 	assert_int_equal(run_result_write_json(path, &cp, 0xfeedULL,
@@ -730,7 +732,8 @@ static void test_result_json(void **state)
 	assert_int_equal(jx_size(argv), 4);
 	assert_string_equal(jx_str(jx_at(argv, 0)), helper);
 	assert_string_equal(jx_str(jx_at(argv, 1)), "exit");
-	assert_string_equal(jx_str(jx_at(argv, 3)), "\xef\xbf\xbd" "bad-utf8");
+	assert_string_equal(jx_str(jx_at(argv, 3)), "\xef\xbf\xbd"
+						    "bad-utf8");
 	assert_string_equal(jx_str(jx_get(j, "cwd")), unit_tmpdir);
 	assert_int_equal(jx_int(jx_get(j, "exit_status")), 3);
 	assert_int_equal(jx_int(jx_get(j, "seed")), 0xfeed);

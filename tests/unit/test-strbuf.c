@@ -187,9 +187,9 @@ static void test_replace_all(void **state)
 {
 	(void)state;
 	check_replace("a/tmp/x/tmp/x", "/tmp/x", "$WORK", "a$WORK$WORK");
-	check_replace("aaaa", "aa", "a", "aa");	  /* no rescan of output */
+	check_replace("aaaa", "aa", "a", "aa");	   /* no rescan of output */
 	check_replace("aaa", "a", "aa", "aaaaaa"); /* replacement has pattern */
-	check_replace("abc", "abcd", "x", "abc"); /* pattern longer */
+	check_replace("abc", "abcd", "x", "abc");  /* pattern longer */
 	check_replace("", "x", "y", "");
 	check_replace("xyx", "x", "", "y");
 	check_replace("abab", "ab", "ab", "abab");
@@ -414,5 +414,5 @@ int main(void)
 	};
 
 	return cmocka_run_group_tests(tests, unit_setup_tmpdir,
-				       unit_teardown_tmpdir);
+				      unit_teardown_tmpdir);
 }

@@ -55,7 +55,7 @@ static void test_push_pop(void **state)
 static void test_pushv_detach(void **state)
 {
 	struct strvec sv = STRVEC_INIT;
-	const char *in[] = { "a", "b", "c", NULL };
+	const char *in[] = {"a", "b", "c", NULL};
 	const char **out;
 
 	(void)state;
@@ -86,7 +86,7 @@ static void test_env(void **state)
 	strvec_push(&env, "UNSETME");
 	assert_string_equal(strvec_getenv(&env, "PATH"), "/bin");
 	assert_string_equal(strvec_getenv(&env, "PATHX"), "other");
-	assert_null(strvec_getenv(&env, "PAT"));   /* prefix is not a match */
+	assert_null(strvec_getenv(&env, "PAT"));     /* prefix is not a match */
 	assert_null(strvec_getenv(&env, "UNSETME")); /* "K" has no value */
 	assert_null(strvec_getenv(&env, "NOPE"));
 
@@ -136,13 +136,13 @@ static void check_split(const char *line, const char *const *want)
 
 #define SPLIT(line, ...)                                                       \
 	do {                                                                   \
-		const char *const want_[] = { __VA_ARGS__, NULL };             \
+		const char *const want_[] = {__VA_ARGS__, NULL};               \
 		check_split((line), want_);                                    \
 	} while (0)
 
 static void test_split_words(void **state)
 {
-	const char *const none[] = { NULL };
+	const char *const none[] = {NULL};
 
 	(void)state;
 	check_split("", none);
@@ -151,16 +151,16 @@ static void test_split_words(void **state)
 	SPLIT("  a\t b\n", "a", "b");
 	SPLIT("'a b' c", "a b", "c");
 	SPLIT("\"a b\" c", "a b", "c");
-	SPLIT("x'a b'y", "xa by");		/* quotes join into one word */
-	SPLIT("'' x", "", "x");			/* an empty quoted word */
+	SPLIT("x'a b'y", "xa by"); /* quotes join into one word */
+	SPLIT("'' x", "", "x");	   /* an empty quoted word */
 	SPLIT("\"\"", "");
-	SPLIT("'a\\b'", "a\\b");		/* no escapes in '...' */
-	SPLIT("\"a\\\"b\"", "a\"b");		/* \" inside "..." */
-	SPLIT("a\\ b", "a b");			/* backslash-space joins */
+	SPLIT("'a\\b'", "a\\b");     /* no escapes in '...' */
+	SPLIT("\"a\\\"b\"", "a\"b"); /* \" inside "..." */
+	SPLIT("a\\ b", "a b");	     /* backslash-space joins */
 	SPLIT("\\'x", "'x");
 	SPLIT("'it\"s'", "it\"s");
 	SPLIT("-run=^Test{}$", "-run=^Test{}$");
-	SPLIT("$HOME ~ *", "$HOME", "~", "*");	/* no shell expansion */
+	SPLIT("$HOME ~ *", "$HOME", "~", "*"); /* no shell expansion */
 }
 
 static void test_split_words_appends(void **state)
@@ -179,7 +179,7 @@ static void test_split_words_appends(void **state)
 
 static void test_split_words_errors(void **state)
 {
-	const char *bad[] = { "'abc", "a \"b c", "x'", "\"\\\"" };
+	const char *bad[] = {"'abc", "a \"b c", "x'", "\"\\\""};
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -132,12 +132,13 @@ static void make_tree(void)
 	make_file("s/a/t2", "#!/bin/sh\nexit 0\n", 0755);
 	make_file("s/a/t1", "#!/bin/sh\nexit 0\n", 0755);
 	make_file("s/a/sub/z.txtar", "exec true\n", 0644);
-	make_file("s/c", "#!/bin/sh\n# ordeal: requires=exec:no-such-xyz "
-			 "timeout=3s\nexit 0\n",
+	make_file("s/c",
+		  "#!/bin/sh\n# ordeal: requires=exec:no-such-xyz "
+		  "timeout=3s\nexit 0\n",
 		  0755);
 	make_file("s/d.txt", "# ordeal: timeout=250ms\nexec true\n", 0644);
 	make_file("s/e.txt", "# ordeal: bogus=1\nexec true\n", 0644);
-	make_file("s/notes.md", "not a test\n", 0644);	/* data: skipped */
+	make_file("s/notes.md", "not a test\n", 0644); /* data: skipped */
 	make_file("s/.hidden/h.txt", "exec true\n", 0644);
 	make_file("s/.dotfile.txt", "exec true\n", 0644);
 	make_file("s/testdata/td.txt", "exec true\n", 0644);
@@ -154,13 +155,13 @@ static void test_discovery_order(void **state)
 		const char *rel;
 		enum test_kind kind;
 	} want[] = {
-		{ "a/sub/z.txtar", TEST_SCRIPT },
-		{ "a/t1", TEST_EXEC },
-		{ "a/t2", TEST_EXEC },
-		{ "b.txt", TEST_SCRIPT },
-		{ "c", TEST_EXEC },
-		{ "d.txt", TEST_SCRIPT },
-		{ "e.txt", TEST_SCRIPT },
+		{"a/sub/z.txtar", TEST_SCRIPT},
+		{"a/t1", TEST_EXEC},
+		{"a/t2", TEST_EXEC},
+		{"b.txt", TEST_SCRIPT},
+		{"c", TEST_EXEC},
+		{"d.txt", TEST_SCRIPT},
+		{"e.txt", TEST_SCRIPT},
 	};
 
 	(void)state;
@@ -247,18 +248,17 @@ static void test_templates(void **state)
 {
 	struct suite s = SUITE_INIT;
 	char *list = unit_path("ids.txt");
-	static const char ids[] =
-		"# a comment\n"
-		"\n"
-		"TestA\n"
-		"  TestB  \n"
-		"Test C with spaces\n"
-		"Test'quote\n";
+	static const char ids[] = "# a comment\n"
+				  "\n"
+				  "TestA\n"
+				  "  TestB  \n"
+				  "Test C with spaces\n"
+				  "Test'quote\n";
 
 	(void)state;
-	assert_int_equal(suite_add_id(&s, "TestX",
-				      "go test -run '^{}$' ./pkg{}/..."),
-			 0);
+	assert_int_equal(
+		suite_add_id(&s, "TestX", "go test -run '^{}$' ./pkg{}/..."),
+		0);
 	assert_int_equal(s.nr, 1);
 	assert_int_equal(s.tests[0].kind, TEST_TEMPLATE);
 	assert_string_equal(s.tests[0].name, "TestX");
@@ -294,8 +294,8 @@ static void test_filter(void **state)
 	struct suite s = SUITE_INIT;
 	struct strvec run = STRVEC_INIT, skip = STRVEC_INIT;
 	static const char *names[] = {
-		"TestAlpha", "TestBeta", "TestGamma", "dir/TestDelta",
-		"BenchAlpha",
+		"TestAlpha",	 "TestBeta",   "TestGamma",
+		"dir/TestDelta", "BenchAlpha",
 	};
 
 	(void)state;
