@@ -132,7 +132,7 @@ static void test_exit_codes(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(codes); i++) {
 		struct child_process cp;
-		char n[8];
+		char n[16];
 
 		snprintf(n, sizeof(n), "%d", codes[i]);
 		HELPER(&cp, "exit", n);
@@ -658,7 +658,7 @@ static void test_wait_any_many(void **state)
 
 	(void)state;
 	for (int i = 0; i < N; i++) {
-		char dur[16], code[8];
+		char dur[24], code[16];
 
 		snprintf(dur, sizeof(dur), "%dms", (N - i) * 30);
 		snprintf(code, sizeof(code), "%d", i);
