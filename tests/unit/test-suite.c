@@ -244,6 +244,22 @@ static void test_add_path_errors(void **state)
 	suite_clear(&s);
 }
 
+static void test_symlink_loop(void **state)
+{
+	struct suite s = SUITE_INIT;
+	char *root = unit_path("loop"), *up = unit_path("loop/sub/up");
+
+	(void)state;
+	make_file("loop/sub/t.txt", "exec true\n", 0644);
+	/* A link back up the tree must not make the walk go round. */
+	assert_int_equal(symlink("..", up), 0);
+	assert_int_equal(suite_add_path(&s, root), 0);
+	assert_int_equal(s.nr, 1);
+	suite_clear(&s);
+	free(root);
+	free(up);
+}
+
 static void test_templates(void **state)
 {
 	struct suite s = SUITE_INIT;
@@ -335,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_discovery_order),
 		cmocka_unit_test(test_relative_exec_argv),
 		cmocka_unit_test(test_add_path_errors),
+		cmocka_unit_test(test_symlink_loop),
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_filter),
 	};
