@@ -12,6 +12,7 @@
 
 #include <setjmp.h>
 #include <cmocka.h>
+#include <math.h>
 #include "jansson-shim.h"
 
 #define FFFD "\xef\xbf\xbd"
@@ -354,6 +355,43 @@ static void test_utf8_sanitize(void **state)
 	strbuf_release(&out);
 }
 
+static void test_doubles_stay_valid(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct json_writer w;
+	struct jx *j;
+	static const double values[] = {
+		0.0, -0.0, 1e-300, -2.5e300, 123456789.125, 1.0 / 3.0,
+	};
+
+	(void)state;
+	json_init(&w, &out, false);
+	json_array_begin(&w);
+	for (size_t i = 0; i < ARRAY_SIZE(values); i++)
+		json_double(&w, values[i]);
+	/* JSON has no NaN or infinity: whatever comes out must parse. */
+	json_double(&w, NAN);
+	json_double(&w, INFINITY);
+	json_double(&w, -INFINITY);
+	json_array_end(&w);
+	j = parse_or_fail(&out);
+	assert_int_equal(jx_size(j), ARRAY_SIZE(values) + 3);
+	for (size_t i = 0; i < ARRAY_SIZE(values); i++) {
+		struct jx *v = jx_at(j, i);
+		double d = v->type == JX_REAL ? jx_real(v) : (double)jx_int(v);
+		double err = d - values[i];
+
+		assert_true(v->type == JX_REAL || v->type == JX_INTEGER);
+		/* Rounded at most in the 6th significant digit. */
+		if (err < 0)
+			err = -err;
+		assert_true(err <=
+			    1e-5 * (values[i] < 0 ? -values[i] : values[i]));
+	}
+	jx_free(j);
+	strbuf_release(&out);
+}
+
 static void test_garbage_everywhere(void **state)
 {
 	/* Every byte value, in keys and values: the output still parses. */
@@ -387,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_valid_utf8_kept),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_utf8_sanitize),
+		cmocka_unit_test(test_doubles_stay_valid),
 		cmocka_unit_test(test_garbage_everywhere),
 	};
 
