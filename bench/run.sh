@@ -8,8 +8,8 @@
 #   | name | measured | baseline | ratio | target |
 #
 # Row scripts are bench/*.sh (run from the top of the tree with BUILD set;
-# the known ones first, in this order: run-bench, loop, script-bench,
-# shuffle, crash; then any other).  Scripts named gen-*.sh, lib*.sh or
+# the known ones first, in this order: runcmd, run-bench, loop,
+# script-bench, shuffle, crash; then any other).  Scripts named gen-*.sh, lib*.sh or
 # _*.sh are helpers, not rows.  A row script prints
 #   - table rows: lines starting with '|' (header/separator lines ignored),
 #   - or "NAME VALUE UNIT NOTE..." lines, turned into rows,
@@ -70,7 +70,7 @@ with_timeout() {
 }
 
 scripts=
-for name in run-bench loop script-bench shuffle crash; do
+for name in runcmd run-bench loop script-bench shuffle crash; do
 	[ -f "bench/$name.sh" ] && scripts="$scripts bench/$name.sh"
 done
 for f in bench/*.sh; do
