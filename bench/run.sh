@@ -9,8 +9,8 @@
 #
 # Row scripts are bench/*.sh (run from the top of the tree with BUILD set;
 # the known ones first, in this order: runcmd, run-bench, loop,
-# script-bench, shuffle, crash; then any other).  Scripts named gen-*.sh, lib*.sh or
-# _*.sh are helpers, not rows.  A row script prints
+# script-bench, shuffle, crash; then any other).  Scripts named gen-*.sh,
+# lib*.sh or _*.sh are helpers, not rows.  A row script prints
 #   - table rows: lines starting with '|' (header/separator lines ignored),
 #   - or "NAME VALUE UNIT NOTE..." lines, turned into rows,
 #   - anything else goes, verbatim, to the details after the table.
