@@ -136,6 +136,10 @@ static void test_format_parses_back(void **state)
 	static const int64_t values[] = {
 		2 * NS_PER_MS + 345678,
 		999 * NS_PER_MS,
+		999500 * NS_PER_US, /* rounds up to a whole second */
+		NS_PER_SEC - 1,
+		60 * NS_PER_SEC - 1, /* rounds up to a whole minute */
+		3600 * NS_PER_SEC - 1,
 		1234567890,
 		59 * NS_PER_SEC + 999 * NS_PER_MS,
 		61 * NS_PER_SEC,
