@@ -93,7 +93,9 @@ stage_unit() {
 			fi
 		else
 			echo "FAIL $name (exit status $rc, $tf failed)"
-			sed 's/^/    /' "$log"
+			# The passing cases are noise here.
+			grep -v '^\[ RUN      \]\|^\[       OK \]' "$log" |
+				sed 's/^/    /'
 		fi
 	done
 	if [ $bins -eq 0 ]; then
