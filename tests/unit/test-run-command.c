@@ -124,6 +124,17 @@ static void assert_dies(pid_t pid)
 	}
 }
 
+/* Nothing was left unreaped: no zombie children of ours remain. */
+static void assert_no_children(void)
+{
+	pid_t pid = waitpid(-1, NULL, WNOHANG);
+
+	if (pid > 0)
+		fail_msg("child %ld was left unreaped", (long)pid);
+	assert_int_equal(pid, -1);
+	assert_int_equal(errno, ECHILD);
+}
+
 static void test_exit_codes(void **state)
 {
 	static const int codes[] = {0, 1, 3, 77, 126, 255};
@@ -143,6 +154,9 @@ static void test_exit_codes(void **state)
 		assert_int_equal(cp.result.signal, 0);
 		assert_false(cp.result.timed_out);
 		assert_false(cp.running);
+		assert_int_equal(cp.result.escaped, 0); /* nothing left */
+		assert_true(cp.result.duration_ns > 0);
+		assert_true(cp.result.max_rss_kb > 0);
 		assert_true(run_result_passed(&cp.result) == (codes[i] == 0));
 		assert_true(run_result_skipped(&cp.result) == (codes[i] == 77));
 		strbuf_reset(&sb);
@@ -320,6 +334,7 @@ static void test_grandchild_killed_after_exit(void **state)
 	assert_int_equal(cp.result.exit_code, 0);
 	assert_true(cp.result.escaped >= 1);
 	assert_dies(read_pid(pidfile));
+	assert_no_children();
 	child_process_clear(&cp);
 	free(pidfile);
 }
@@ -341,6 +356,7 @@ static void test_daemon_escapes_and_dies(void **state)
 	/* ...and was still found, counted and killed. */
 	assert_true(cp.result.escaped >= 1);
 	assert_dies(pid);
+	assert_no_children();
 	child_process_clear(&cp);
 	free(pidfile);
 }
