@@ -702,6 +702,27 @@ static void test_wait_any_many(void **state)
 		child_process_clear(&cps[i]);
 }
 
+static void test_finish_one_of_many(void **state)
+{
+	struct child_process a, b;
+
+	(void)state;
+	/* a ends first, while we wait for b: a must not be lost. */
+	HELPER(&a, "exit", "4");
+	HELPER(&b, "sleep", "300ms", "5");
+	assert_int_equal(start_command(&a), 0);
+	assert_int_equal(start_command(&b), 0);
+	assert_int_equal(finish_command(&b), 0);
+	assert_int_equal(b.result.exit_code, 5);
+	assert_false(a.running);
+	assert_int_equal(run_command_running(), 1);
+	assert_ptr_equal(run_command_wait_any(-1), &a);
+	assert_int_equal(a.result.exit_code, 4);
+	assert_int_equal(run_command_running(), 0);
+	child_process_clear(&a);
+	child_process_clear(&b);
+}
+
 static void test_wait_any_timeout(void **state)
 {
 	struct child_process cp;
@@ -848,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_cwd_and_group),
 		cmocka_unit_test(test_pre_exec_and_fd_map),
 		cmocka_unit_test(test_wait_any_many),
+		cmocka_unit_test(test_finish_one_of_many),
 		cmocka_unit_test(test_wait_any_timeout),
 		cmocka_unit_test(test_result_json),
 		cmocka_unit_test(test_kill_all),
