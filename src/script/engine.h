@@ -155,6 +155,8 @@ char *state_abs(struct script_state *st, const char *p);
  * symlinked directory) and --allow-outside-work was not given.
  */
 char *state_writable_path(struct script_state *st, const char *p);
+/* The same, for writes that follow a final symlink (chmod, cp's target). */
+char *state_writable_path_follow(struct script_state *st, const char *p);
 /* Replace the last command's output with these bytes (and log them). */
 int state_set_output(struct script_state *st, const char *out, size_t olen,
 		     const char *err, size_t elen);
