@@ -2,9 +2,12 @@
  * regex.h - the one wrapper around libpcre2-8 for every regular expression
  * ordeal takes from users (Perl/RE2-style: `\d+`, `(?i)`, `(?s)`).
  *
- * Subjects are byte buffers (NULs and invalid UTF-8 allowed: patterns are
- * compiled in UTF mode with PCRE2_MATCH_INVALID_UTF, and JIT-compiled when
- * available, so matching a mapped 1 GiB file is fast and needs no copy).
+ * Subjects are byte buffers (NULs and invalid UTF-8 allowed).  A pattern
+ * is compiled twice: in UTF mode for subjects that are valid UTF-8, and in
+ * byte mode for subjects that are not, so that, as in Go, `.` still
+ * matches an invalid byte and `! stdout .` means "no output at all".  Both
+ * are JIT-compiled when available, so matching a mapped 1 GiB file is fast
+ * and needs no copy.
  *
  * Ownership: a struct regex owns its compiled code; regex_release() frees
  * it.  A compiled regex is read-only and may be matched repeatedly.
@@ -20,11 +23,16 @@ enum regex_flags {
 };
 
 struct regex {
-	void *code; /* pcre2_code * */
-	void *md;   /* pcre2_match_data * */
+	void *code;	  /* pcre2_code *, UTF mode */
+	void *md;	  /* pcre2_match_data * */
+	void *code_bytes; /* the same pattern in byte mode */
+	void *md_bytes;
 };
 
-#define REGEX_INIT { NULL, NULL }
+#define REGEX_INIT { NULL, NULL, NULL, NULL }
+
+/* Whether buf[0..len) is valid UTF-8. */
+bool utf8_valid(const char *buf, size_t len);
 
 /*
  * Compile `pattern`.  Returns 0, or -1 with *err set to a malloc'd message
