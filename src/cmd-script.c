@@ -106,6 +106,8 @@ static void format_result(struct strbuf *out, const char *name,
 	char t[32];
 
 	snprintf(t, sizeof(t), "%.2fs", (double)res->duration_ns / 1e9);
+	if (res->updated && !opts->verbose)
+		strbuf_addf(out, "%s updated\n", name);
 	switch (res->status) {
 	case SCRIPT_PASS:
 		if (opts->verbose || opts->keep_work)

@@ -747,9 +747,10 @@ done:
 	rewind_phase(&st, &ph); /* unless it failed: then shown in full */
 	mark_time(&st, &ph);
 	strbuf_reset(&err);
-	if (apply_updates(&st, data, len, &err) < 0) {
+	if (apply_updates(&st, data, len, &err) < 0)
 		fail_here(&st, err.buf, res, &ph);
-	}
+	else if (st.nr_updates)
+		res->updated = true;
 	/* Show $WORK instead of the temp path, as testscript does. */
 	strbuf_replace_all(&st.log, st.work, "$WORK");
 	if (opts->keep_work)

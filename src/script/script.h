@@ -44,10 +44,11 @@ struct script_result {
 	enum script_status status;
 	char *skip_reason; /* SKIP: the message (may be empty) */
 	int64_t duration_ns;
+	bool updated; /* -u rewrote the script file */
 	struct strbuf log; /* what to show: phases, commands, FAIL lines */
 };
 
-#define SCRIPT_RESULT_INIT { SCRIPT_PASS, NULL, 0, STRBUF_INIT }
+#define SCRIPT_RESULT_INIT { SCRIPT_PASS, NULL, 0, false, STRBUF_INIT }
 
 /*
  * Run the script `data` (the archive's bytes; NULs allowed) read from
