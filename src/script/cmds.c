@@ -381,7 +381,7 @@ static int cmd_mkdir(struct script_state *st, int argc, const char **argv)
 		char *p = state_writable_path(st, argv[i]);
 		if (!p)
 			return CMD_FATAL;
-		if (mkdir_p(p, 0777) < 0) {
+		if (state_mkdir_p(p) < 0) {
 			free(p);
 			return cmd_fatal(st, "mkdir '%s': %s", argv[i],
 					 strerror(errno));
@@ -820,16 +820,19 @@ int script_run_program(struct script_state *st, const char *path, int argc,
 		}
 		return CMD_OK;
 	}
-	if (cp->result.started)
+	if (cp->result.started) {
 		wait_child(cp);
-	else
+		st->out_in_mem = false;
+	} else {
 		state_set_output(st, "", 0, "", 0);
+	}
 	if (st->stdin_path) {
 		unlink(st->stdin_path);
 		free(st->stdin_path);
 		st->stdin_path = NULL;
 	}
-	state_log_output(st, st->stdout_path, st->stderr_path);
+	if (cp->result.started)
+		state_log_output(st, st->stdout_path, st->stderr_path);
 	log_status(st, &cp->result, argv[0]);
 	ret = judge(st, &cp->result, st->want);
 	child_process_clear(cp);
@@ -884,6 +887,7 @@ int script_wait_background(struct script_state *st, const char *name,
 			return state_set_output(st, "", 0, "", 0);
 		return CMD_OK;
 	}
+	st->out_in_mem = false;
 	out = open(st->stdout_path, O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC,
 		   0644);
 	err = open(st->stderr_path, O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC,

@@ -219,15 +219,67 @@ void state_log_output(struct script_state *st, const char *out_path,
 	log_one_output(st, "stderr", err_path);
 }
 
+static void log_mem(struct script_state *st, const char *what,
+		    const struct strbuf *sb)
+{
+	size_t len = sb->len;
+	const char *p = sb->buf;
+
+	if (!len)
+		return;
+	strbuf_addf(&st->log, "[%s]\n", what);
+	if (len > LOG_OUTPUT_MAX) {
+		strbuf_addf(&st->log, "[... %zu bytes not shown ...]\n",
+			    len - LOG_OUTPUT_MAX);
+		p += len - LOG_OUTPUT_MAX;
+		len = LOG_OUTPUT_MAX;
+	}
+	strbuf_add(&st->log, p, len);
+	if (p[len - 1] != '\n')
+		strbuf_addch(&st->log, '\n');
+}
+
 int state_set_output(struct script_state *st, const char *out, size_t olen,
 		     const char *err, size_t elen)
 {
-	if (write_file(st->stdout_path, out, olen) < 0 ||
-	    write_file(st->stderr_path, err, elen) < 0)
-		return cmd_fatal(st, "cannot write the output spool: %s",
-				 strerror(errno));
-	state_log_output(st, st->stdout_path, st->stderr_path);
+	strbuf_reset(&st->mem_out);
+	strbuf_reset(&st->mem_err);
+	strbuf_add(&st->mem_out, out, olen);
+	strbuf_add(&st->mem_err, err, elen);
+	st->out_in_mem = true;
+	log_mem(st, "stdout", &st->mem_out);
+	log_mem(st, "stderr", &st->mem_err);
 	return CMD_OK;
+}
+
+int state_mkdir_p(const char *abs)
+{
+	struct stat s;
+	char *parent, *slash;
+	int ret;
+
+	if (stat(abs, &s) == 0) {
+		if (S_ISDIR(s.st_mode))
+			return 0;
+		errno = EEXIST;
+		return -1;
+	}
+	if (mkdir(abs, 0777) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	parent = xstrdup(abs);
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent) {
+		free(parent);
+		return -1;
+	}
+	*slash = '\0';
+	ret = state_mkdir_p(parent);
+	free(parent);
+	if (ret < 0)
+		return -1;
+	return mkdir(abs, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 int state_map(struct script_state *st, const char *name,
@@ -239,6 +291,14 @@ int state_map(struct script_state *st, const char *name,
 
 	memset(m, 0, sizeof(*m));
 	m->data = "";
+	if (st->out_in_mem && (!strcmp(name, "stdout") ||
+			       !strcmp(name, "stderr"))) {
+		const struct strbuf *sb = name[3] == 'o' ? &st->mem_out
+							 : &st->mem_err;
+		m->data = sb->buf;
+		m->len = sb->len;
+		return 0;
+	}
 	if (!strcmp(name, "stdout"))
 		path = xstrdup(st->stdout_path);
 	else if (!strcmp(name, "stderr"))
@@ -393,7 +453,7 @@ static int extract_files(struct script_state *st, struct strbuf *err)
 		st->member_paths[i] = abs;
 		dir = xstrdup(abs);
 		*strrchr(dir, '/') = '\0';
-		if ((*dir && mkdir_p(dir, 0777) < 0) ||
+		if ((*dir && state_mkdir_p(dir) < 0) ||
 		    write_file(abs, f->data, f->len) < 0) {
 			strbuf_addf(err, "cannot write '%s': %s", f->name,
 				    strerror(errno));
@@ -618,6 +678,8 @@ static void state_release(struct script_state *st)
 	txtar_clear(&st->ar);
 	strvec_clear(&st->env);
 	strbuf_release(&st->msg);
+	strbuf_release(&st->mem_out);
+	strbuf_release(&st->mem_err);
 	free(st->root);
 	free(st->work);
 	free(st->cwd);
@@ -640,6 +702,8 @@ void script_run(const struct script_options *opts, const char *file,
 
 	memset(&st, 0, sizeof(st));
 	strvec_init(&st.env);
+	strbuf_init(&st.mem_out, 0);
+	strbuf_init(&st.mem_err, 0);
 	strbuf_init(&st.log, 0);
 	strbuf_init(&st.msg, 0);
 	st.opts = opts;
@@ -663,14 +727,12 @@ void script_run(const struct script_options *opts, const char *file,
 	st.root = real_root ? real_root : xstrdup(raw_root);
 	free(raw_root);
 	st.work = path_join(st.root, "work");
-	st.spool = path_join(st.root, "spool");
+	st.spool = xstrdup(st.root); /* the spool files sit beside work/ */
 	mkdir(st.work, 0777);
-	mkdir(st.spool, 0700);
 	st.cwd = xstrdup(st.work);
 	st.stdout_path = path_join(st.spool, "stdout");
 	st.stderr_path = path_join(st.spool, "stderr");
-	write_file(st.stdout_path, "", 0);
-	write_file(st.stderr_path, "", 0);
+	st.out_in_mem = true; /* empty until a command prints */
 	env_init(&st);
 
 	txtar_parse(&st.ar, data, len);

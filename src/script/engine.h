@@ -108,6 +108,12 @@ struct script_state {
 	char *cwd;	  /* current directory (absolute) */
 	char *spool;	  /* where outputs are kept */
 	char *stdout_path, *stderr_path;
+	/*
+	 * Built-ins' output (echo, cat, env) is small and kept in memory;
+	 * exec and wait leave theirs in the spool files.
+	 */
+	bool out_in_mem;
+	struct strbuf mem_out, mem_err;
 	char *stdin_path; /* set by `stdin`, used by the next exec */
 	struct strvec env;
 
@@ -174,6 +180,8 @@ const char *state_program(struct script_state *st, const char *name);
 int64_t state_time_left(struct script_state *st);
 /* Kill and reap every background command (status not checked). */
 void state_kill_background(struct script_state *st);
+/* mkdir -p that stats before creating (cheap when the dir exists). */
+int state_mkdir_p(const char *abs);
 /* Record that archive member `idx` should get the content of `path`. */
 void state_add_update(struct script_state *st, size_t idx, const char *path);
 
