@@ -494,6 +494,79 @@ static int cmd_unquote(struct script_state *st, int argc, const char **argv)
 	return CMD_OK;
 }
 
+/* Unquote a Go string literal body: \n \t \r \\ \" \' \xHH. */
+static void go_unquote(struct strbuf *out, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+		s++;
+		n -= 2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c != '\\' || i + 1 == n) {
+			strbuf_addch(out, c);
+			continue;
+		}
+		c = s[++i];
+		switch (c) {
+		case 'n': strbuf_addch(out, '\n'); break;
+		case 't': strbuf_addch(out, '\t'); break;
+		case 'r': strbuf_addch(out, '\r'); break;
+		case 'x':
+			if (i + 2 < n) {
+				char hex[3] = { s[i + 1], s[i + 2], 0 };
+				strbuf_addch(out, (char)strtol(hex, NULL, 16));
+				i += 2;
+				break;
+			}
+			/* fall through */
+		default: strbuf_addch(out, c); break;
+		}
+	}
+}
+
+/* cmd/go's `replace [old new]... file`. */
+static int cmd_replace(struct script_state *st, int argc, const char **argv)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *p;
+	int ret = CMD_OK, fd;
+
+	if (argc < 4 || argc % 2)
+		return usage_err(st, "replace [old new]... file");
+	p = state_writable_path_follow(st, argv[argc - 1]);
+	if (!p)
+		return CMD_FATAL;
+	if (strbuf_read_file(&sb, p, 0) < 0) {
+		ret = cmd_fatal(st, "cannot read '%s': %s", argv[argc - 1],
+				strerror(errno));
+		goto out;
+	}
+	for (int i = 1; i + 1 < argc - 1; i += 2) {
+		struct strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+
+		go_unquote(&from, argv[i]);
+		go_unquote(&to, argv[i + 1]);
+		if (from.len)
+			strbuf_replace_all(&sb, from.buf, to.buf);
+		strbuf_release(&from);
+		strbuf_release(&to);
+	}
+	fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0 || write_in_full(fd, sb.buf, sb.len) < 0)
+		ret = cmd_fatal(st, "cannot write '%s': %s", argv[argc - 1],
+				strerror(errno));
+	if (fd >= 0)
+		close(fd);
+out:
+	free(p);
+	strbuf_release(&sb);
+	return ret;
+}
+
 /* ---- matching ---- */
 
 static int do_match(struct script_state *st, int argc, const char **argv,
@@ -999,6 +1072,9 @@ const struct script_cmd script_cmds[] = {
 	{ "mkdir", "mkdir path...", "create directories with parents", 0,
 	  cmd_mkdir },
 	{ "mv", "mv old new", "rename a file or directory", 0, cmd_mv },
+	{ "replace", "replace [old new]... file",
+	  "replace strings in a file (Go string escapes; cmd/go)", 0,
+	  cmd_replace },
 	{ "rm", "rm path...", "remove files or trees", 0, cmd_rm },
 	{ "skip", "skip [msg]", "stop, marking the script skipped", 0,
 	  cmd_skip },

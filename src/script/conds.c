@@ -146,6 +146,19 @@ static int cond_exec(struct script_state *st, const char *n UNUSED,
 	return ret;
 }
 
+/* cmd/go's spelling: [GOOS:linux], [GOARCH:amd64]. */
+static int cond_goos(struct script_state *st, const char *n UNUSED,
+		     const char *arg)
+{
+	return cond_os(st, arg, NULL);
+}
+
+static int cond_goarch(struct script_state *st, const char *n UNUSED,
+		       const char *arg)
+{
+	return cond_arch(st, arg, NULL);
+}
+
 static int cond_env(struct script_state *st, const char *n UNUSED,
 		    const char *arg)
 {
@@ -164,6 +177,8 @@ const struct script_cond script_conds[] = {
 	  cond_case_sensitive },
 	{ "exec:", "exec:PROG: PROG is found on $PATH", cond_exec },
 	{ "env:", "env:VAR: VAR is set and not empty", cond_env },
+	{ "GOOS:", "GOOS:NAME: the OS is NAME (cmd/go spelling)", cond_goos },
+	{ "GOARCH:", "GOARCH:NAME: the architecture is NAME", cond_goarch },
 	{ NULL, NULL, NULL },
 };
 
