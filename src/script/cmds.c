@@ -350,7 +350,7 @@ static int cmd_exists(struct script_state *st, int argc, const char **argv)
 	for (; i < argc; i++) {
 		char *p = state_abs(st, argv[i]);
 		struct stat s;
-		int r = lstat(p, &s);
+		int r = stat(p, &s); /* follows links, as Go's os.Stat */
 
 		free(p);
 		if (st->want == WANT_ANY)
