@@ -25,7 +25,6 @@
 
 static const char *const script_usage[] = {
 	"ordeal script [options] FILE|DIR|-...",
-	"runs script tests written as txtar archives (Go testscript dialect)",
 	NULL,
 };
 
