@@ -20,6 +20,8 @@
 
 /* How much of a grep'd file or a diff the log shows. */
 #define LOG_SHOW_MAX (64 * 1024)
+/* Larger inputs to cmp get a "differ from line N" message, not a diff. */
+#define CMP_DIFF_MAX (16 * 1024 * 1024)
 
 static int usage_err(struct script_state *st, const char *usage)
 {
@@ -44,26 +46,36 @@ static int cmd_echo(struct script_state *st, int argc, const char **argv)
 	return ret;
 }
 
+static int append_file(struct script_state *st, int fd, const char *path);
+
+/* cat streams into the spool file: a huge file is never held in memory. */
 static int cmd_cat(struct script_state *st, int argc, const char **argv)
 {
-	struct strbuf sb = STRBUF_INIT;
-	int ret;
+	int out, ret = CMD_OK;
 
 	if (argc < 2)
 		return usage_err(st, "cat files...");
-	for (int i = 1; i < argc; i++) {
+	state_set_output(st, "", 0, "", 0);
+	out = open(st->stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		   0644);
+	if (out < 0)
+		return cmd_fatal(st, "cannot write the output spool: %s",
+				 strerror(errno));
+	close(open(st->stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		   0644));
+	st->out_in_mem = false;
+	for (int i = 1; i < argc && ret == CMD_OK; i++) {
 		char *p = state_abs(st, argv[i]);
-		if (strbuf_read_file(&sb, p, 0) < 0) {
-			ret = cmd_fatal(st, "cannot read '%s': %s", argv[i],
-					strerror(errno));
-			free(p);
-			strbuf_release(&sb);
-			return ret;
-		}
+		if (append_file(st, out, p) < 0)
+			ret = st->msg.len && errno == EINTR
+				      ? CMD_FATAL
+				      : cmd_fatal(st, "cannot read '%s': %s",
+						  argv[i], strerror(errno));
 		free(p);
 	}
-	ret = state_set_output(st, sb.buf, sb.len, "", 0);
-	strbuf_release(&sb);
+	close(out);
+	if (ret == CMD_OK)
+		state_log_output(st, st->stdout_path, st->stderr_path);
 	return ret;
 }
 
@@ -243,6 +255,14 @@ static int do_cmp(struct script_state *st, int argc, const char **argv,
 			if (fd >= 0)
 				close(fd);
 			free(copy);
+		} else if (a.len + blen > CMP_DIFF_MAX) {
+			/* Too big to diff in bounded memory: say where. */
+			size_t i = 0, line = 1;
+			while (i < a.len && i < blen && a.data[i] == bdata[i])
+				line += a.data[i++] == '\n';
+			ret = cmd_fail(st, "%s and %s differ (from line %zu; "
+				       "too large for a diff)",
+				       argv[1], argv[2], line);
 		} else {
 			struct strbuf d = STRBUF_INIT;
 			diff_unified(&d, argv[1], a.data, a.len, argv[2],
@@ -919,20 +939,36 @@ static int cmd_exec(struct script_state *st, int argc, const char **argv)
 	return script_run_program(st, argv[1], argc - 1, argv + 1);
 }
 
-static int append_file(int fd, const char *path)
+/*
+ * Copy a file to fd in chunks; stops (EINTR, with a fatal message set)
+ * when ordeal is interrupted or the script's deadline passes, so
+ * `cat /dev/zero` cannot run forever.
+ */
+static int append_file(struct script_state *st, int fd, const char *path)
 {
 	char buf[65536];
 	int in = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
+	strbuf_reset(&st->msg);
 	if (in < 0)
 		return -1;
-	while ((n = xread(in, buf, sizeof(buf))) > 0)
+	while ((n = xread(in, buf, sizeof(buf))) > 0) {
 		if (write_in_full(fd, buf, (size_t)n) < 0) {
-			close(in);
+			close_keep_errno(in);
 			return -1;
 		}
-	close(in);
+		if (run_command_interrupted() ||
+		    (st->deadline_ns && clock_now_ns() >= st->deadline_ns)) {
+			cmd_fatal(st, run_command_interrupted()
+					      ? "interrupted"
+					      : "test timed out while copying");
+			close(in);
+			errno = EINTR;
+			return -1;
+		}
+	}
+	close_keep_errno(in);
 	return n < 0 ? -1 : 0;
 }
 
@@ -981,9 +1017,9 @@ int script_wait_background(struct script_state *st, const char *name,
 		if (check) {
 			state_log_output(st, bg->out_path, bg->err_path);
 			if (out >= 0)
-				append_file(out, bg->out_path);
+				append_file(st, out, bg->out_path);
 			if (err >= 0)
-				append_file(err, bg->err_path);
+				append_file(st, err, bg->err_path);
 			if (ret == CMD_OK) {
 				int r = judge(st, &bg->cp.result, bg->want);
 				if (r != CMD_OK)
