@@ -148,7 +148,8 @@ static void note_success(struct shrinker *sh, const size_t *pos, size_t k)
 {
 	if (k >= sh->best_n)
 		return;
-	memcpy(sh->best, pos, k * sizeof(*pos));
+	if (k)
+		memcpy(sh->best, pos, k * sizeof(*pos));
 	sh->best_n = k;
 	sh->stats.reductions++;
 	if (sh->opts->on_reduce) {
@@ -190,7 +191,9 @@ static int probe_spans(struct shrinker *sh, const struct span *sp, size_t nsp)
 	for (size_t i = 0; i < nsp; i++) {
 		if (sp[i].n && k && sh->pos[k - 1] > sp[i].p[0])
 			sorted = false;
-		memcpy(sh->pos + k, sp[i].p, sp[i].n * sizeof(*sh->pos));
+		if (sp[i].n)
+			memcpy(sh->pos + k, sp[i].p,
+			       sp[i].n * sizeof(*sh->pos));
 		k += sp[i].n;
 	}
 	if (!sorted)
