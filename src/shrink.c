@@ -209,6 +209,48 @@ static void keep_range(size_t *cand, size_t *nc, size_t from, size_t n)
 }
 
 /*
+ * Single-culprit bisection: assume one test is to blame and halve, one
+ * trial per level: if the half nearest the victim reproduces keep it, else
+ * assume the other half (untested, so cheap in test executions too).  The
+ * survivor is checked at the end.  Returns 1 when a single culprit was
+ * confirmed (cand = it), 0 when the assumption failed (cand = the last set
+ * seen reproducing, for the robust search), -1 to stop.
+ */
+static int descend(struct shrinker *sh, size_t *cand, size_t *nc)
+{
+	size_t s = 0, e = *nc, vs = 0, ve = *nc;
+	bool verified = true;
+	int r;
+
+	while (e - s > 1) {
+		size_t mid = s + (e - s) / 2;
+		r = probe(sh, cand + mid, e - mid);
+		if (r < 0)
+			return -1;
+		if (r) {
+			s = vs = mid;
+			ve = e;
+			verified = true;
+		} else {
+			e = mid;
+			verified = false;
+		}
+	}
+	if (!verified && e > s) {
+		r = probe(sh, cand + s, 1);
+		if (r < 0)
+			return -1;
+		verified = r;
+	}
+	if (verified) {
+		keep_range(cand, nc, s, e - s);
+		return 1;
+	}
+	keep_range(cand, nc, vs, ve - vs);
+	return 0;
+}
+
+/*
  * Cut-point bisection.  Invariant: req + cand reproduces, every req
  * position lies before every cand position.  One round finds the largest
  * cut j such that req + cand[j..] still reproduces (binary search; the
@@ -408,8 +450,13 @@ int shrink_sequence(const size_t *seq, size_t n,
 		goto out;
 	}
 	/* 3-4. bisection, then ddmin on what bisection left */
-	if (!opts->no_bisect && bisect(&sh, req, &nreq, cand, &nc) < 0)
-		goto stopped;
+	if (!opts->no_bisect) {
+		r = descend(&sh, cand, &nc);
+		if (r < 0)
+			goto stopped;
+		if (!r && bisect(&sh, req, &nreq, cand, &nc) < 0)
+			goto stopped;
+	}
 	if (ddmin(&sh, req, nreq, cand, &nc) < 0)
 		goto stopped;
 	/* 5. merge and remove one by one to a fixpoint */
