@@ -60,7 +60,10 @@ HELPER_SRCS := $(wildcard tests/helper/*.c)
 
 ORDEAL  := $(BUILD)/ordeal
 TARGETS := $(ORDEAL) $(BUILD)/libordeal.a $(BUILD)/libordeal.so \
-	$(BUILD)/ordeal-test-helper $(BUILD)/ordeal.pc
+	$(BUILD)/ordeal.pc
+ifneq ($(HELPER_SRCS),)
+TARGETS += $(BUILD)/ordeal-test-helper
+endif
 ifneq ($(PRELOAD_SRCS),)
 TARGETS += $(BUILD)/libordeal-preload.so
 endif

@@ -1,0 +1,79 @@
+/*
+ * main.c - ordeal's entry point: the command table, `help`, `version`.
+ */
+#include "common.h"
+#include "cmd.h"
+
+#include <unistd.h>
+
+static const struct cmd_entry commands[] = {
+	{ "script", cmd_script, "run script tests written as txtar archives" },
+	{ "run", cmd_run, "run a suite in parallel, with TAP/JUnit/JSON reports" },
+	{ "loop", cmd_loop, "run a command until it fails, on a clean slate" },
+	{ "gocrash", cmd_gocrash, "gocrash's interface: Go's all.bash on ZFS clones" },
+	{ "shuffle", cmd_shuffle, "find a failing test order and shrink it" },
+	{ "crash", cmd_crash, "crash a program at every point, then verify" },
+};
+
+static const struct cmd_entry *find_command(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void print_usage(FILE *fp)
+{
+	fprintf(fp, "usage: ordeal <command> [options] [args]\n\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(fp, "   %-9s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(fp, "\n'ordeal help <command>' shows a command's manual;"
+		    " 'ordeal <command> -h' its options.\n");
+}
+
+/* `ordeal help CMD`: the man page if man(1) can show it, else -h. */
+static int cmd_help(int argc, const char **argv)
+{
+	const struct cmd_entry *c;
+	const char *args[3];
+
+	if (argc < 2) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		error("'%s' is not an ordeal command", argv[1]);
+		return EXIT_USAGE;
+	}
+	args[0] = c->name;
+	args[1] = "-h";
+	args[2] = NULL;
+	return c->fn(2, args);
+}
+
+int main(int argc, const char **argv)
+{
+	const struct cmd_entry *c;
+
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "--help"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("ordeal %s\n", ORDEAL_VERSION);
+		return EXIT_OK;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		error("'%s' is not an ordeal command; see 'ordeal help'",
+		      argv[1]);
+		return EXIT_USAGE;
+	}
+	return c->fn(argc - 1, argv + 1);
+}
