@@ -81,6 +81,7 @@ struct shuffle {
 	struct finding *findings;
 	size_t nr_findings, alloc_findings;
 	bool stopped; /* interrupted or setup failed */
+	bool seeking_pass; /* trials answer "not a clean pass" (setters) */
 	int exit_code;
 };
 
@@ -309,6 +310,8 @@ static int shuffle_trial(void *ctx, const size_t *seq, size_t n)
 	at = run_sequence(sh, seq, n, &sig, false, NULL, NULL);
 	if (at < 0)
 		return -1;
+	if (sh->seeking_pass)
+		return at != (ssize_t)n;
 	return at == (ssize_t)n - 1 && sig.kind == sh->want.kind &&
 	       sig.value == sh->want.value;
 }
@@ -401,6 +404,7 @@ static void add_finding(struct shuffle *sh, struct strbuf *key,
 	strbuf_init(text, 0);
 	f->sig = sh->want;
 	f->n = n;
+	f->seq = NULL;
 	if (n) {
 		f->victim = seq[n - 1];
 		f->seq = xmalloc(st_mult(n, sizeof(*seq)));
@@ -452,18 +456,39 @@ static bool find_setters(struct shuffle *sh, struct hunt *h, size_t victim,
 	struct pass_mark *m = &h->marks[victim];
 	struct shrink_options opt = SHRINK_OPTIONS_INIT;
 	struct shrink_result res;
+	size_t *seq, n;
 	bool found = false;
 
-	if (!m->set || !m->pos)
+	if (sh->suite.nr < 2)
 		return false;
-	printf("%s passed after %zu other tests: looking for its state-setter\n",
-	       sh->suite.tests[victim].name, m->pos);
+	if (m->set && m->pos) {
+		/* it passed after these: shrink that */
+		n = m->pos + 1;
+		seq = xmalloc(st_mult(n, sizeof(*seq)));
+		memcpy(seq, h->seqs[m->iter], n * sizeof(*seq));
+		printf("%s passed after %zu other tests: looking for its "
+		       "state-setter\n", sh->suite.tests[victim].name, m->pos);
+	} else {
+		/* never seen passing: try it after every other test once */
+		n = 0;
+		seq = xmalloc(st_mult(sh->suite.nr, sizeof(*seq)));
+		for (size_t i = 0; i < sh->suite.nr; i++)
+			if (i != victim)
+				seq[n++] = i;
+		seq[n++] = victim;
+		printf("%s fails alone: does it pass after the other tests?\n",
+		       sh->suite.tests[victim].name);
+	}
 	opt.trial = shuffle_trial;
 	opt.ctx = sh;
-	opt.on_reduce = on_reduce;
+	opt.on_reduce = NULL; /* these reductions are of a passing run */
 	opt.confirm = sh->confirm;
 	opt.invert = true;
-	if (shrink_sequence(h->seqs[m->iter], m->pos + 1, &opt, &res) < 0)
+	sh->seeking_pass = true;
+	int rc = shrink_sequence(seq, n, &opt, &res);
+	sh->seeking_pass = false;
+	free(seq);
+	if (rc < 0)
 		return false;
 	if (res.verdict == SHRINK_MINIMAL) {
 		found = true;
@@ -856,7 +881,7 @@ static int split_hook(const char *text, struct strvec *out, const char *what)
 	if (!text)
 		return 0;
 	if (strvec_split_words(out, text, &err) < 0) {
-		error("%s '%s': %s", what, text, err);
+		error("%s: %s", what, err);
 		free(err);
 		return -1;
 	}
@@ -965,14 +990,16 @@ int cmd_shuffle(int argc, const char **argv)
 			       EXIT_USAGE;
 		}
 	}
+	exit_code = EXIT_USAGE;
 	if (split_hook(sh.setup_str, &sh.setup, "--setup") < 0 ||
 	    split_hook(sh.teardown_str, &sh.teardown, "--teardown") < 0)
-		return EXIT_USAGE;
-	if (list && !sh.exec_str)
-		return error("--list needs --exec TEMPLATE"), EXIT_USAGE;
+		goto out;
+	if (list && !sh.exec_str) {
+		error("--list needs --exec TEMPLATE");
+		goto out;
+	}
 
 	/* the tests */
-	exit_code = EXIT_USAGE;
 	if (list && suite_add_list(&sh.suite, list, sh.exec_str) < 0)
 		goto out;
 	for (int i = 0; i < argc; i++) {
