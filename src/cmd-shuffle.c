@@ -10,6 +10,7 @@
 #include "common.h"
 #include "cmd.h"
 #include "clock.h"
+#include "json.h"
 #include "parse-options.h"
 #include "path.h"
 #include "rng.h"
@@ -67,6 +68,8 @@ struct shuffle {
 	char *self_exe;	 /* for running *.txt scripts */
 	char *outdir;	 /* a test's stdout/stderr, overwritten each time */
 	char *out_path, *err_path;
+	char *json_path; /* result.json of the last failing test */
+	char *hook_path; /* --setup/--teardown output */
 
 	/* the current shrink */
 	struct signature want;
@@ -82,6 +85,7 @@ struct shuffle {
 	size_t nr_findings, alloc_findings;
 	bool stopped; /* interrupted or setup failed */
 	bool seeking_pass; /* trials answer "not a clean pass" (setters) */
+	char *evidence;	   /* the current failure's evidence directory */
 	int exit_code;
 };
 
@@ -173,7 +177,7 @@ static int run_hook(struct shuffle *sh, const struct strvec *argv,
 	cp.use_path = true;
 	cp.in = CHILD_NULL;
 	cp.out = CHILD_FILE;
-	cp.out_path = sh->out_path;
+	cp.out_path = sh->hook_path;
 	cp.err = CHILD_STDOUT;
 	cp.timeout_ns = sh->timeout_ns;
 	run_command(&cp);
@@ -181,7 +185,7 @@ static int run_hook(struct shuffle *sh, const struct strvec *argv,
 		run_result_describe(&why, &cp.result);
 		ret = error("%s command '%s' failed: %s", what, text, why.buf);
 		struct strbuf out = STRBUF_INIT;
-		if (strbuf_read_file_tail(&out, sh->out_path, 2048, NULL) > 0)
+		if (strbuf_read_file_tail(&out, sh->hook_path, 2048, NULL) > 0)
 			fprintf(stderr, "%s", out.buf);
 		strbuf_release(&out);
 	}
@@ -242,8 +246,15 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 		if (count)
 			sh->passed++;
 	} else {
+		struct strbuf extra = STRBUF_INIT;
 		*sig = signature_of(&cp.result);
 		ret = output_matches(sh) ? 1 : 0;
+		strbuf_addstr(&extra, "\"test\":");
+		json_quote(&extra, t->name, strlen(t->name));
+		strbuf_addf(&extra, ",\"run\":%u", sh->run_no);
+		run_result_write_json(sh->json_path, &cp, sh->trial_seed,
+				      extra.buf);
+		strbuf_release(&extra);
 		if (count)
 			sh->failed++;
 	}
@@ -540,6 +551,8 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 		    (unsigned long long)sh->seed,
 		    (unsigned long long)iter_seed);
 	strbuf_addf(&text, "  failing sequence: %zu tests\n", n);
+	if (sh->evidence)
+		strbuf_addf(&text, "  evidence: %s\n", sh->evidence);
 	switch (res.verdict) {
 	case SHRINK_MINIMAL:
 		strbuf_addf(&text, "  classification: polluter%s -> victim "
@@ -597,6 +610,8 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 		strbuf_addf(&text, "  victim: %s (%s)\n",
 			    sh->suite.tests[victim].name,
 			    sig_describe(&sh->want, buf, sizeof(buf)));
+		if (sh->evidence)
+			strbuf_addf(&text, "  evidence: %s\n", sh->evidence);
 		strbuf_addstr(&text, "  classification: shrink interrupted; "
 			      "best sequence so far (not minimal)\n");
 		add_sequence(sh, &text, "best sequence", sh->best, sh->best_n);
@@ -610,6 +625,37 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 	}
 	add_finding(sh, &key, &text, xseq, xn);
 	shrink_result_release(&res);
+}
+
+/*
+ * Keep the first failure's evidence (the victim's stdout, stderr and
+ * result.json) beside the report: REPORT-without-.txt.evidence/iteration-N.
+ */
+static void save_evidence(struct shuffle *sh, size_t iter)
+{
+	const char *src[3] = { sh->out_path, sh->err_path, sh->json_path };
+	const char *dst[3] = { "stdout", "stderr", "result.json" };
+	struct strbuf dir = STRBUF_INIT;
+	size_t len = strlen(sh->report_path);
+
+	if (len > 4 && !strcmp(sh->report_path + len - 4, ".txt"))
+		len -= 4;
+	strbuf_add(&dir, sh->report_path, len);
+	strbuf_addf(&dir, ".evidence/iteration-%zu", iter + 1);
+	free(sh->evidence);
+	sh->evidence = NULL;
+	if (mkdir_p(dir.buf, 0777) < 0) {
+		warning_errno("cannot create '%s'", dir.buf);
+		strbuf_release(&dir);
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		char *to = path_join(dir.buf, dst[i]);
+		if (copy_recursive(src[i], to) < 0)
+			warning_errno("cannot keep '%s'", to);
+		free(to);
+	}
+	sh->evidence = strbuf_detach(&dir, NULL);
 }
 
 /* Is `sub` (victim last) a subsequence of `seq` with the same victim? */
@@ -694,6 +740,7 @@ static void hunt(struct shuffle *sh)
 		if ((size_t)at == h.lens[it])
 			continue;
 		sh->want = sig;
+		save_evidence(sh, it);
 		char buf[64];
 		printf("%s failed (%s) after %zd tests: shrinking\n",
 		       sh->suite.tests[h.seqs[it][at]].name,
@@ -1033,6 +1080,8 @@ int cmd_shuffle(int argc, const char **argv)
 	}
 	sh.out_path = path_join(sh.outdir, "stdout");
 	sh.err_path = path_join(sh.outdir, "stderr");
+	sh.json_path = path_join(sh.outdir, "result.json");
+	sh.hook_path = path_join(sh.outdir, "hook-output");
 	sh.self_exe = find_self(NULL);
 	run_command_init();
 
@@ -1061,9 +1110,12 @@ out:
 	}
 	free(sh.out_path);
 	free(sh.err_path);
+	free(sh.json_path);
+	free(sh.hook_path);
 	free(sh.self_exe);
 	free((char *)sh.report_path);
 	free(sh.best);
+	free(sh.evidence);
 	for (size_t i = 0; i < sh.nr_findings; i++) {
 		free(sh.findings[i].key);
 		free(sh.findings[i].seq);
