@@ -732,7 +732,7 @@ static void hunt(struct shuffle *sh)
 		       sh->iterations, (unsigned long long)s, h.lens[it]);
 		fflush(stdout);
 		sh->trial_seed = s;
-		sh->run_no = 0;
+		sh->run_no = (unsigned)it + 1;
 		at = run_sequence(sh, h.seqs[it], h.lens[it], &sig, true,
 				  mark_pass, &h);
 		if (at < 0)
@@ -742,12 +742,14 @@ static void hunt(struct shuffle *sh)
 		sh->want = sig;
 		save_evidence(sh, it);
 		char buf[64];
-		printf("%s failed (%s) after %zd tests: shrinking\n",
+		printf("%s failed (%s) after %zd tests\n",
 		       sh->suite.tests[h.seqs[it][at]].name,
 		       sig_describe(&sig, buf, sizeof(buf)), at);
-		if (!explained(sh, h.seqs[it], (size_t)at + 1))
-			shrink_and_report(sh, &h, h.seqs[it], (size_t)at + 1,
-					  s);
+		fflush(stdout);
+		if (explained(sh, h.seqs[it], (size_t)at + 1))
+			continue;
+		printf("shrinking %zd tests\n", at + 1);
+		shrink_and_report(sh, &h, h.seqs[it], (size_t)at + 1, s);
 	}
 	for (size_t it = 0; it < sh->iterations; it++)
 		free(h.seqs[it]);
@@ -840,6 +842,15 @@ static void write_report(struct shuffle *sh, bool to_stdout)
 		    sh->times, sh->iterations, sh->suite.nr);
 	if (sh->bug_mode)
 		strbuf_addstr(&sb, "mode: bug mode (each test alone)\n");
+	if (run_command_interrupted())
+		strbuf_addf(&sb, "status: interrupted by signal %s; the "
+			    "report holds what was found so far\n",
+			    signal_name(run_command_interrupted())
+				    ? signal_name(run_command_interrupted())
+				    : "?");
+	else if (sh->stopped)
+		strbuf_addstr(&sb, "status: stopped: a setup command "
+			      "failed\n");
 	if (!sh->nr_findings)
 		strbuf_addstr(&sb, sh->exit_code
 					   ? "\nproblems: see above\n"
