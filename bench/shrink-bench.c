@@ -110,7 +110,7 @@ static void smoke_reduce(struct oracle *o, size_t **seq, size_t *n)
 }
 
 enum algo { ORDEAL, DDMIN, SMOKE, NALGO };
-static const char *algo_name[] = { "ordeal", "ddmin only", "TestSmoke" };
+static const char *algo_name[] = {"ordeal", "ddmin only", "TestSmoke"};
 
 struct tally {
 	size_t runs, trials, worst, executions, length, minimal;
@@ -119,7 +119,7 @@ struct tally {
 static void run_one(enum algo a, size_t n, const size_t *p, size_t np,
 		    struct tally *t)
 {
-	struct oracle o = { .victim = n, .np = np };
+	struct oracle o = {.victim = n, .np = np};
 	size_t len = n + 1, *seq = xmalloc(st_mult(len, sizeof(*seq)));
 	for (size_t i = 0; i <= n; i++)
 		seq[i] = i;
@@ -151,7 +151,7 @@ static void run_one(enum algo a, size_t n, const size_t *p, size_t np,
 static void row(const char *scenario, size_t n, size_t np, size_t samples)
 {
 	for (int a = 0; a < NALGO; a++) {
-		struct tally t = { 0 };
+		struct tally t = {0};
 		rng_state = 0x9e3779b97f4a7c15ULL;
 		uint64_t pick = 12345;
 		for (size_t s = 0; s < samples; s++) {

@@ -43,11 +43,11 @@ struct signature {
 
 /* One reported problem. */
 struct finding {
-	char *key;	/* classification + names + signature: dedup */
+	char *key; /* classification + names + signature: dedup */
 	struct strbuf text;
-	size_t victim;	/* what it explains: this victim failing so... */
+	size_t victim; /* what it explains: this victim failing so... */
 	struct signature sig;
-	size_t *seq;	/* ...after this minimal sequence (victim last) */
+	size_t *seq; /* ...after this minimal sequence (victim last) */
 	size_t n;
 };
 
@@ -65,8 +65,8 @@ struct shuffle {
 	int64_t timeout_ns;
 
 	struct suite suite;
-	char *self_exe;	 /* for running *.txt scripts */
-	char *outdir;	 /* a test's stdout/stderr, overwritten each time */
+	char *self_exe; /* for running *.txt scripts */
+	char *outdir;	/* a test's stdout/stderr, overwritten each time */
 	char *out_path, *err_path;
 	char *json_path; /* result.json of the last failing test */
 	char *hook_path; /* --setup/--teardown output */
@@ -83,7 +83,7 @@ struct shuffle {
 	size_t passed, failed, skipped;
 	struct finding *findings;
 	size_t nr_findings, alloc_findings;
-	bool stopped; /* interrupted or setup failed */
+	bool stopped;	   /* interrupted or setup failed */
 	bool seeking_pass; /* trials answer "not a clean pass" (setters) */
 	char *evidence;	   /* the current failure's evidence directory */
 	int exit_code;
@@ -96,8 +96,7 @@ static const char *const shuffle_usage[] = {
 	"               [--setup CMD] [--teardown CMD] [--slate SPEC] [-j N]",
 	"               [--confirm N] [--failure RE] [--timeout DUR]",
 	"               [--list FILE --exec TEMPLATE] [TEST...]",
-	NULL
-};
+	NULL};
 
 static const char *sig_describe(const struct signature *s, char *buf,
 				size_t len)
@@ -118,8 +117,7 @@ static const char *sig_describe(const struct signature *s, char *buf,
 		snprintf(buf, len, "timed out");
 		break;
 	case SIG_NOSTART:
-		snprintf(buf, len, "could not start (%s)",
-			 strerror(s->value));
+		snprintf(buf, len, "could not start (%s)", strerror(s->value));
 		break;
 	}
 	return buf;
@@ -127,20 +125,20 @@ static const char *sig_describe(const struct signature *s, char *buf,
 
 static struct signature signature_of(const struct run_result *r)
 {
-	struct signature s = { SIG_EXIT, r->exit_code };
+	struct signature s = {SIG_EXIT, r->exit_code};
 	if (!r->started)
-		s = (struct signature){ SIG_NOSTART, r->spawn_errno };
+		s = (struct signature){SIG_NOSTART, r->spawn_errno};
 	else if (r->timed_out)
-		s = (struct signature){ SIG_TIMEOUT, 0 };
+		s = (struct signature){SIG_TIMEOUT, 0};
 	else if (r->signal)
-		s = (struct signature){ SIG_SIGNAL, r->signal };
+		s = (struct signature){SIG_SIGNAL, r->signal};
 	return s;
 }
 
 /* Does the test's output (stdout, then stderr) match --failure? */
 static bool output_matches(struct shuffle *sh)
 {
-	const char *paths[2] = { sh->out_path, sh->err_path };
+	const char *paths[2] = {sh->out_path, sh->err_path};
 	pcre2_match_data *md;
 	bool hit = false;
 
@@ -151,9 +149,8 @@ static bool output_matches(struct shuffle *sh)
 		struct strbuf sb = STRBUF_INIT;
 		if (strbuf_read_file_tail(&sb, paths[i], FAILURE_SCAN_MAX,
 					  NULL) >= 0)
-			hit = pcre2_match(sh->failure_re,
-					  (PCRE2_SPTR)sb.buf, sb.len, 0, 0,
-					  md, NULL) >= 0;
+			hit = pcre2_match(sh->failure_re, (PCRE2_SPTR)sb.buf,
+					  sb.len, 0, 0, md, NULL) >= 0;
 		strbuf_release(&sb);
 	}
 	pcre2_match_data_free(md);
@@ -341,7 +338,7 @@ static void on_reduce(void *ctx, const size_t *seq, size_t n, unsigned k)
 static void add_shell_word(struct strbuf *sb, const char *w)
 {
 	if (*w && !w[strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
-				"RSTUVWXYZ0123456789_-./=:,+@%")]) {
+			       "RSTUVWXYZ0123456789_-./=:,+@%")]) {
 		strbuf_addstr(sb, w);
 		return;
 	}
@@ -364,8 +361,8 @@ static void add_option(struct strbuf *sb, const char *opt, const char *val)
 }
 
 /* `ordeal shuffle --order repeat --times 1 A B VICTIM` and friends. */
-static void add_repro(struct shuffle *sh, struct strbuf *sb,
-		      const size_t *seq, size_t n)
+static void add_repro(struct shuffle *sh, struct strbuf *sb, const size_t *seq,
+		      size_t n)
 {
 	strbuf_addstr(sb, "ordeal shuffle --order repeat --times 1");
 	add_option(sb, "--setup", sh->setup_str);
@@ -392,9 +389,10 @@ static void add_sequence(struct shuffle *sh, struct strbuf *sb,
 static void add_stats(struct strbuf *sb, const struct shrink_stats *st,
 		      const char *what)
 {
-	strbuf_addf(sb, "  %s: %zu trials, %zu test executions "
-		    "(%zu memoised)\n", what, st->trials, st->executions,
-		    st->memo_hits);
+	strbuf_addf(sb,
+		    "  %s: %zu trials, %zu test executions "
+		    "(%zu memoised)\n",
+		    what, st->trials, st->executions, st->memo_hits);
 }
 
 /* Record a finding unless the same one was reported before. */
@@ -429,8 +427,8 @@ static void make_key(struct shuffle *sh, struct strbuf *key, const char *cls,
 		     const size_t *seq, size_t n)
 {
 	char buf[64];
-	strbuf_addf(key, "%s|%s", cls, sig_describe(&sh->want, buf,
-						    sizeof(buf)));
+	strbuf_addf(key, "%s|%s", cls,
+		    sig_describe(&sh->want, buf, sizeof(buf)));
 	for (size_t i = 0; i < n; i++)
 		strbuf_addf(key, "|%s", sh->suite.tests[seq[i]].name);
 }
@@ -453,7 +451,7 @@ static void mark_pass(void *data, size_t pos)
 {
 	struct hunt *h = data;
 	size_t t = h->seqs[h->iter][pos];
-	h->marks[t] = (struct pass_mark){ h->iter, pos, true };
+	h->marks[t] = (struct pass_mark){h->iter, pos, true};
 }
 
 /*
@@ -478,7 +476,8 @@ static bool find_setters(struct shuffle *sh, struct hunt *h, size_t victim,
 		seq = xmalloc(st_mult(n, sizeof(*seq)));
 		memcpy(seq, h->seqs[m->iter], n * sizeof(*seq));
 		printf("%s passed after %zu other tests: looking for its "
-		       "state-setter\n", sh->suite.tests[victim].name, m->pos);
+		       "state-setter\n",
+		       sh->suite.tests[victim].name, m->pos);
 	} else {
 		/* never seen passing: try it after every other test once */
 		n = 0;
@@ -505,7 +504,8 @@ static bool find_setters(struct shuffle *sh, struct hunt *h, size_t victim,
 		found = true;
 		strbuf_reset(text);
 		strbuf_reset(key);
-		strbuf_addf(text, "  classification: victim needs a "
+		strbuf_addf(text,
+			    "  classification: victim needs a "
 			    "state-setter (fails alone, passes after it)\n");
 		add_sequence(sh, text, "minimal passing sequence", res.seq,
 			     res.n);
@@ -555,12 +555,13 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 		strbuf_addf(&text, "  evidence: %s\n", sh->evidence);
 	switch (res.verdict) {
 	case SHRINK_MINIMAL:
-		strbuf_addf(&text, "  classification: polluter%s -> victim "
+		strbuf_addf(&text,
+			    "  classification: polluter%s -> victim "
 			    "(passes alone, fails after %s)\n",
 			    res.n > 2 ? "s" : "",
 			    res.n > 2 ? "all of them" : "it");
-		add_sequence(sh, &text, "minimal sequence (1-minimal)",
-			     res.seq, res.n);
+		add_sequence(sh, &text, "minimal sequence (1-minimal)", res.seq,
+			     res.n);
 		add_stats(&text, &res.stats, "shrink");
 		strbuf_addstr(&text, "  reproduce: ");
 		add_repro(sh, &text, res.seq, res.n);
@@ -580,7 +581,7 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 			strbuf_addbuf(&key, &skey);
 		} else if (!sh->stopped) {
 			strbuf_addstr(&text, "  classification: fails alone "
-				      "(not order-dependent)\n");
+					     "(not order-dependent)\n");
 			add_stats(&text, &res.stats, "checks");
 			strbuf_addstr(&text, "  reproduce: ");
 			add_repro(sh, &text, &victim, 1);
@@ -592,7 +593,8 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 		break;
 	}
 	case SHRINK_FLAKY:
-		strbuf_addf(&text, "  classification: flaky (the failure did "
+		strbuf_addf(&text,
+			    "  classification: flaky (the failure did "
 			    "not reproduce %u time%s out of %u)\n",
 			    sh->confirm, sh->confirm == 1 ? "" : "s",
 			    sh->confirm);
@@ -613,7 +615,7 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 		if (sh->evidence)
 			strbuf_addf(&text, "  evidence: %s\n", sh->evidence);
 		strbuf_addstr(&text, "  classification: shrink interrupted; "
-			      "best sequence so far (not minimal)\n");
+				     "best sequence so far (not minimal)\n");
 		add_sequence(sh, &text, "best sequence", sh->best, sh->best_n);
 		add_stats(&text, &res.stats, "shrink so far");
 		strbuf_addstr(&text, "  reproduce: ");
@@ -633,8 +635,8 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
  */
 static void save_evidence(struct shuffle *sh, size_t iter)
 {
-	const char *src[3] = { sh->out_path, sh->err_path, sh->json_path };
-	const char *dst[3] = { "stdout", "stderr", "result.json" };
+	const char *src[3] = {sh->out_path, sh->err_path, sh->json_path};
+	const char *dst[3] = {"stdout", "stderr", "result.json"};
 	struct strbuf dir = STRBUF_INIT;
 	size_t len = strlen(sh->report_path);
 
@@ -686,7 +688,8 @@ static bool explained(struct shuffle *sh, const size_t *seq, size_t n)
 			continue;
 		if (shuffle_trial(sh, f->seq, f->n) == 1) {
 			printf("explained by finding %zu (checked with one "
-			       "trial)\n", i + 1);
+			       "trial)\n",
+			       i + 1);
 			return true;
 		}
 	}
@@ -716,7 +719,7 @@ static void build_sequence(struct shuffle *sh, size_t iter, uint64_t seed,
 
 static void hunt(struct shuffle *sh)
 {
-	struct hunt h = { sh };
+	struct hunt h = {sh};
 
 	h.seqs = xcalloc(sh->iterations, sizeof(*h.seqs));
 	h.lens = xcalloc(sh->iterations, sizeof(*h.lens));
@@ -784,12 +787,14 @@ static void bug_mode(struct shuffle *sh)
 		}
 		printf("%s: FAILED (%s)\n", sh->suite.tests[i].name,
 		       sig_describe(&sig, buf, sizeof(buf)));
-		const char *paths[2] = { sh->out_path, sh->err_path };
+		const char *paths[2] = {sh->out_path, sh->err_path};
 		for (int k = 0; k < 2; k++) {
 			struct strbuf sb = STRBUF_INIT;
 			bool cut = false;
-			if (strbuf_read_file_tail(&sb, paths[k], 4096, &cut) > 0)
-				printf("  [%s%s]\n%s%s", k ? "stderr" : "stdout",
+			if (strbuf_read_file_tail(&sb, paths[k], 4096, &cut) >
+			    0)
+				printf("  [%s%s]\n%s%s",
+				       k ? "stderr" : "stdout",
 				       cut ? ", tail" : "", sb.buf,
 				       sb.buf[sb.len - 1] == '\n' ? "" : "\n");
 			strbuf_release(&sb);
@@ -802,8 +807,8 @@ static void bug_mode(struct shuffle *sh)
 static void add_build_params(struct strbuf *sb)
 {
 	struct utsname u;
-	static const char *const vars[] = { "LANG", "LC_ALL", "TZ", "TMPDIR",
-					     "PATH" };
+	static const char *const vars[] = {"LANG", "LC_ALL", "TZ", "TMPDIR",
+					   "PATH"};
 	extern char **environ;
 
 	strbuf_addf(sb, "build parameters:\n  ordeal: %s (%s)\n",
@@ -837,20 +842,22 @@ static void write_report(struct shuffle *sh, bool to_stdout)
 	strbuf_addf(&sb, "ordeal shuffle report\n");
 	strbuf_addf(&sb, "seed: %llu\n", (unsigned long long)sh->seed);
 	strbuf_addf(&sb, "order: %s, times: %u, iterations: %u, tests: %zu\n",
-		    sh->order == ORDER_RANDOM ? "random"
-		    : sh->order == ORDER_REPEAT ? "repeat" : "rotate",
+		    sh->order == ORDER_RANDOM	? "random"
+		    : sh->order == ORDER_REPEAT ? "repeat"
+						: "rotate",
 		    sh->times, sh->iterations, sh->suite.nr);
 	if (sh->bug_mode)
 		strbuf_addstr(&sb, "mode: bug mode (each test alone)\n");
 	if (run_command_interrupted())
-		strbuf_addf(&sb, "status: interrupted by signal %s; the "
+		strbuf_addf(&sb,
+			    "status: interrupted by signal %s; the "
 			    "report holds what was found so far\n",
 			    signal_name(run_command_interrupted())
 				    ? signal_name(run_command_interrupted())
 				    : "?");
 	else if (sh->stopped)
 		strbuf_addstr(&sb, "status: stopped: a setup command "
-			      "failed\n");
+				   "failed\n");
 	if (!sh->nr_findings)
 		strbuf_addstr(&sb, sh->exit_code
 					   ? "\nproblems: see above\n"
@@ -950,7 +957,7 @@ static int split_hook(const char *text, struct strvec *out, const char *what)
 
 int cmd_shuffle(int argc, const char **argv)
 {
-	struct shuffle sh = { 0 };
+	struct shuffle sh = {0};
 	const char *order = "random", *seed_str = NULL, *slate = NULL;
 	const char *list = NULL;
 	unsigned long long times = 10, iterations = 0, confirm = 1, jobs = 1;
@@ -1011,12 +1018,14 @@ int cmd_shuffle(int argc, const char **argv)
 		return error("--iterations must be at most 1000000"),
 		       EXIT_USAGE;
 	/* the same sequence again and again finds nothing new */
-	sh.iterations = iterations ? (unsigned)iterations
-				   : sh.order == ORDER_REPEAT ? 1 : 10;
+	sh.iterations = iterations		   ? (unsigned)iterations
+			: sh.order == ORDER_REPEAT ? 1
+						   : 10;
 	if (seed_str) {
 		if (rng_seed_parse(seed_str, &sh.seed) < 0)
 			return error("invalid seed '%s': expected a decimal "
-				     "or 0x-hex number", seed_str),
+				     "or 0x-hex number",
+				     seed_str),
 			       EXIT_USAGE;
 	} else {
 		sh.seed = rng_seed_from_os();
@@ -1061,9 +1070,9 @@ int cmd_shuffle(int argc, const char **argv)
 	if (list && suite_add_list(&sh.suite, list, sh.exec_str) < 0)
 		goto out;
 	for (int i = 0; i < argc; i++) {
-		int r = sh.exec_str ? suite_add_id(&sh.suite, argv[i],
-						   sh.exec_str)
-				    : suite_add_path(&sh.suite, argv[i]);
+		int r = sh.exec_str
+				? suite_add_id(&sh.suite, argv[i], sh.exec_str)
+				: suite_add_path(&sh.suite, argv[i]);
 		if (r < 0)
 			goto out;
 	}

@@ -35,11 +35,10 @@ struct shrinker {
 	size_t m;	     /* prefix length */
 	struct shrink_stats stats;
 	struct memo memo;
-	size_t *pos;	  /* scratch: positions of one trial */
-	size_t *seq;	  /* scratch: index sequence of one trial */
-	size_t *best;	  /* positions of the shortest reproducing prefix */
+	size_t *pos;  /* scratch: positions of one trial */
+	size_t *seq;  /* scratch: index sequence of one trial */
+	size_t *best; /* positions of the shortest reproducing prefix */
 	size_t best_n;
-	bool stopped;
 };
 
 static uint64_t hash_seq(const size_t *seq, size_t n)
@@ -130,14 +129,12 @@ static int run_trial(struct shrinker *sh, size_t len)
 {
 	const struct shrink_options *o = sh->opts;
 	if (o->max_trials && sh->stats.trials >= o->max_trials) {
-		sh->stopped = true;
 		return -1;
 	}
 	sh->stats.trials++;
 	sh->stats.executions += len;
 	int r = o->trial(o->ctx, sh->seq, len);
 	if (r < 0) {
-		sh->stopped = true;
 		return -1;
 	}
 	r = r ? 1 : 0;
@@ -261,12 +258,12 @@ static int descend(struct shrinker *sh, size_t *cand, size_t *nc)
  * rest to ddmin when two rounds in a row dropped nothing (needed tests
  * packed together, where bisection pays log2 per test for little).
  */
-static int bisect(struct shrinker *sh, size_t *req, size_t *nreq,
-		  size_t *cand, size_t *nc)
+static int bisect(struct shrinker *sh, size_t *req, size_t *nreq, size_t *cand,
+		  size_t *nc)
 {
 	unsigned barren = 0;
 	while (*nc) {
-		struct span sp[2] = { { req, *nreq }, { cand, *nc } };
+		struct span sp[2] = {{req, *nreq}, {cand, *nc}};
 		int r = probe_spans(sh, sp, 1);
 		if (r < 0)
 			return -1;
@@ -313,7 +310,7 @@ static int ddmin(struct shrinker *sh, const size_t *req, size_t nreq,
 		/* subsets, the chunk nearest the victim first */
 		for (size_t i = g; i-- > 0 && !found;) {
 			size_t s = i * n / g, e = (i + 1) * n / g;
-			struct span sp[2] = { { req, nreq }, { cand + s, e - s } };
+			struct span sp[2] = {{req, nreq}, {cand + s, e - s}};
 			int r = probe_spans(sh, sp, 2);
 			if (r < 0)
 				return -1;
@@ -326,8 +323,8 @@ static int ddmin(struct shrinker *sh, const size_t *req, size_t nreq,
 		/* complements (for g == 2 they are the subsets again) */
 		for (size_t i = g; g > 2 && i-- > 0 && !found;) {
 			size_t s = i * n / g, e = (i + 1) * n / g;
-			struct span sp[3] = { { req, nreq }, { cand, s },
-					      { cand + e, n - e } };
+			struct span sp[3] = {
+				{req, nreq}, {cand, s}, {cand + e, n - e}};
 			int r = probe_spans(sh, sp, 3);
 			if (r < 0)
 				return -1;
@@ -355,8 +352,8 @@ static int remove_each(struct shrinker *sh, size_t *set, size_t *ns)
 	while (changed) {
 		changed = false;
 		for (size_t i = 0; i < *ns; i++) {
-			struct span sp[2] = { { set, i },
-					      { set + i + 1, *ns - i - 1 } };
+			struct span sp[2] = {{set, i},
+					     {set + i + 1, *ns - i - 1}};
 			int r = probe_spans(sh, sp, 2);
 			if (r < 0)
 				return -1;
@@ -406,7 +403,7 @@ int shrink_sequence(const size_t *seq, size_t n,
 		    const struct shrink_options *opts,
 		    struct shrink_result *res)
 {
-	struct shrinker sh = { 0 };
+	struct shrinker sh = {0};
 	size_t *req, *cand, nreq = 0, nc;
 	unsigned confirm;
 	int r;
@@ -445,8 +442,8 @@ int shrink_sequence(const size_t *seq, size_t n,
 		goto stopped;
 	if (r) {
 		/* failing alone only sometimes is flakiness, not a verdict */
-		fill_result(&sh, res, r > 0 ? SHRINK_ALONE : SHRINK_FLAKY,
-			    NULL, 0);
+		fill_result(&sh, res, r > 0 ? SHRINK_ALONE : SHRINK_FLAKY, NULL,
+			    0);
 		goto out;
 	}
 	/* 3-4. bisection, then ddmin on what bisection left */

@@ -62,19 +62,21 @@ struct shrink_options {
 				       with the best sequence so far */
 	bool no_bisect;		    /* plain ddmin (for comparisons) */
 };
-#define SHRINK_OPTIONS_INIT { NULL, NULL, NULL, 1, false, 0, false }
+/* clang-format off */
+#define SHRINK_OPTIONS_INIT { .confirm = 1 }
+/* clang-format on */
 
 enum shrink_verdict {
-	SHRINK_MINIMAL,	  /* a 1-minimal non-empty prefix is needed */
-	SHRINK_ALONE,	  /* the victim alone shows the property */
-	SHRINK_FLAKY,	  /* the input or the result did not reproduce */
-	SHRINK_STOPPED,	  /* the oracle returned -1 or max_trials hit */
+	SHRINK_MINIMAL, /* a 1-minimal non-empty prefix is needed */
+	SHRINK_ALONE,	/* the victim alone shows the property */
+	SHRINK_FLAKY,	/* the input or the result did not reproduce */
+	SHRINK_STOPPED, /* the oracle returned -1 or max_trials hit */
 };
 
 struct shrink_stats {
-	size_t trials;	   /* oracle calls */
-	size_t executions; /* sum of the lengths of those sequences */
-	size_t memo_hits;  /* trials answered from the memo */
+	size_t trials;	     /* oracle calls */
+	size_t executions;   /* sum of the lengths of those sequences */
+	size_t memo_hits;    /* trials answered from the memo */
 	unsigned reductions; /* times a shorter sequence reproduced */
 };
 

@@ -138,7 +138,7 @@ static void shrink_ok(const size_t *seq, size_t n, struct oracle *o,
 
 static void check_one_polluter(size_t n, size_t p)
 {
-	struct oracle o = { .kind = ONE_POLLUTER, .victim = n - 1, .p = { p } };
+	struct oracle o = {.kind = ONE_POLLUTER, .victim = n - 1, .p = {p}};
 	struct shrink_options opt = SHRINK_OPTIONS_INIT;
 	struct shrink_result r;
 	size_t *seq = iota_seq(n);
@@ -159,8 +159,8 @@ static void test_one_polluter_all_sizes(void **state)
 	for (size_t n = 2; n <= 40; n++)
 		for (size_t p = 0; p + 1 < n; p++)
 			check_one_polluter(n, p);
-	static const size_t sizes[] = { 63, 64, 65, 100, 127, 128, 129,
-					500, 511, 512, 513, 1000, 1999, 2000 };
+	static const size_t sizes[] = {63,  64,	 65,  100, 127,	 128,  129,
+				       500, 511, 512, 513, 1000, 1999, 2000};
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		size_t n = sizes[i];
 		check_one_polluter(n, 0);
@@ -181,14 +181,14 @@ static size_t ceil_log2(size_t n)
 /* Trials for one polluter among n: at most ceil(log2 n) + 5, anywhere. */
 static void test_one_polluter_trial_bound(void **state)
 {
-	static const size_t sizes[] = { 64, 512, 2048 };
+	static const size_t sizes[] = {64, 512, 2048};
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		size_t n = sizes[i], worst = 0;
 		size_t *seq = iota_seq(n + 1);
 		for (size_t p = 0; p < n; p++) {
-			struct oracle o = { .kind = ONE_POLLUTER, .victim = n,
-					    .p = { p } };
+			struct oracle o = {
+				.kind = ONE_POLLUTER, .victim = n, .p = {p}};
 			struct shrink_options opt = SHRINK_OPTIONS_INIT;
 			struct shrink_result r;
 			shrink_ok(seq, n + 1, &o, &opt, &r);
@@ -199,7 +199,8 @@ static void test_one_polluter_trial_bound(void **state)
 			shrink_result_release(&r);
 		}
 		print_message("one polluter among %zu: worst %zu trials "
-			      "(bound %zu)\n", n, worst, ceil_log2(n) + 5);
+			      "(bound %zu)\n",
+			      n, worst, ceil_log2(n) + 5);
 		assert_true(worst <= ceil_log2(n) + 5);
 		free(seq);
 	}
@@ -208,7 +209,7 @@ static void test_one_polluter_trial_bound(void **state)
 static void check_polluters(size_t n, const size_t *p, size_t np,
 			    size_t *trials)
 {
-	struct oracle o = { .kind = ALL_POLLUTERS, .victim = n - 1, .np = np };
+	struct oracle o = {.kind = ALL_POLLUTERS, .victim = n - 1, .np = np};
 	struct shrink_options opt = SHRINK_OPTIONS_INIT;
 	struct shrink_result r;
 	size_t *seq = iota_seq(n);
@@ -232,18 +233,18 @@ static void test_two_polluters(void **state)
 	for (size_t n = 3; n <= 24; n++)
 		for (size_t a = 0; a + 1 < n; a++)
 			for (size_t b = a + 1; b + 1 < n; b++) {
-				size_t p[2] = { a, b };
+				size_t p[2] = {a, b};
 				check_polluters(n, p, 2, NULL);
 			}
 	/* among 512 (plus the victim): at most 40 trials */
 	for (size_t a = 0; a < 512; a += 7)
 		for (size_t b = a + 1; b < 512; b += 13) {
-			size_t p[2] = { a, b };
+			size_t p[2] = {a, b};
 			check_polluters(513, p, 2, &t);
 			if (t > worst)
 				worst = t;
 		}
-	size_t edges[][2] = { { 0, 1 }, { 0, 511 }, { 510, 511 }, { 255, 256 } };
+	size_t edges[][2] = {{0, 1}, {0, 511}, {510, 511}, {255, 256}};
 	for (size_t i = 0; i < ARRAY_SIZE(edges); i++) {
 		check_polluters(513, edges[i], 2, &t);
 		if (t > worst)
@@ -259,10 +260,10 @@ static void test_many_polluters(void **state)
 {
 	uint64_t s = 42;
 	(void)state;
-	size_t dense[8] = { 3, 4, 5, 6, 7, 8, 9, 10 };
+	size_t dense[8] = {3, 4, 5, 6, 7, 8, 9, 10};
 	check_polluters(12, dense, 8, NULL);
 	check_polluters(200, dense, 8, NULL);
-	size_t all[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	size_t all[8] = {0, 1, 2, 3, 4, 5, 6, 7};
 	check_polluters(9, all, 8, NULL);
 	for (int round = 0; round < 40; round++) {
 		size_t n = 10 + rnd(&s) % 1990, np = 1 + rnd(&s) % 8, p[8];
@@ -284,9 +285,10 @@ static void test_plain_ddmin(void **state)
 	for (size_t n = 2; n <= 30; n++)
 		for (size_t a = 0; a + 1 < n; a++)
 			for (size_t b = a; b + 1 < n; b++) {
-				struct oracle o = { .kind = ALL_POLLUTERS,
-						    .victim = n - 1,
-						    .p = { a, b }, .np = 2 };
+				struct oracle o = {.kind = ALL_POLLUTERS,
+						   .victim = n - 1,
+						   .p = {a, b},
+						   .np = 2};
 				struct shrink_options opt = SHRINK_OPTIONS_INIT;
 				struct shrink_result r;
 				size_t *seq = iota_seq(n);
@@ -311,9 +313,10 @@ static void test_polluter_and_cleaner(void **state)
 		size_t *seq = iota_seq(n);
 		for (size_t c = 0; c + 2 < n; c++) {
 			size_t p = c + 1 + (c * 7) % (n - c - 2);
-			struct oracle o = { .kind = WITH_CLEANER,
-					    .victim = n - 1, .p = { p },
-					    .cleaner = c };
+			struct oracle o = {.kind = WITH_CLEANER,
+					   .victim = n - 1,
+					   .p = {p},
+					   .cleaner = c};
 			struct shrink_options opt = SHRINK_OPTIONS_INIT;
 			struct shrink_result r;
 			shrink_ok(seq, n, &o, &opt, &r);
@@ -326,9 +329,9 @@ static void test_polluter_and_cleaner(void **state)
 		free(seq);
 	}
 	/* polluter, cleaner, polluter again: the last one is the culprit */
-	size_t seq[] = { 5, 1, 7, 5, 2, 9 };
-	struct oracle o = { .kind = WITH_CLEANER, .victim = 9, .p = { 5 },
-			    .cleaner = 7 };
+	size_t seq[] = {5, 1, 7, 5, 2, 9};
+	struct oracle o = {
+		.kind = WITH_CLEANER, .victim = 9, .p = {5}, .cleaner = 7};
 	struct shrink_options opt = SHRINK_OPTIONS_INIT;
 	struct shrink_result r;
 	shrink_ok(seq, ARRAY_SIZE(seq), &o, &opt, &r);
@@ -350,13 +353,13 @@ static void test_state_setter(void **state)
 	for (size_t n = 2; n <= 2000; n = n < 20 ? n + 1 : n * 3 / 2) {
 		size_t *seq = iota_seq(n);
 		size_t s = (n * 5) / 7 % (n - 1);
-		struct oracle o = { .kind = NEEDS_SETTER, .victim = n - 1,
-				    .p = { s } };
+		struct oracle o = {
+			.kind = NEEDS_SETTER, .victim = n - 1, .p = {s}};
 		struct shrink_options opt = SHRINK_OPTIONS_INIT;
 		struct shrink_result r;
 
 		/* a failing sequence without the setter: fails alone */
-		size_t alone[3] = { s == 0 ? 1 : 0, n - 1, n - 1 };
+		size_t alone[3] = {s == 0 ? 1 : 0, n - 1, n - 1};
 		size_t an = (n > 2 && alone[0] != s) ? 2 : 1;
 		if (an == 1)
 			alone[0] = n - 1;
@@ -383,7 +386,7 @@ static void test_fails_alone_and_never(void **state)
 	(void)state;
 	for (size_t n = 1; n <= 2000; n = n < 10 ? n + 1 : n * 2) {
 		size_t *seq = iota_seq(n);
-		struct oracle o = { .kind = FAILS_ALONE, .victim = n - 1 };
+		struct oracle o = {.kind = FAILS_ALONE, .victim = n - 1};
 		struct shrink_options opt = SHRINK_OPTIONS_INIT;
 		struct shrink_result r;
 		shrink_ok(seq, n, &o, &opt, &r);
@@ -394,7 +397,7 @@ static void test_fails_alone_and_never(void **state)
 		shrink_result_release(&r);
 
 		/* a "failure" that never comes back: flaky, input kept */
-		struct oracle never = { .kind = NEVER, .victim = n - 1 };
+		struct oracle never = {.kind = NEVER, .victim = n - 1};
 		opt.confirm = 3;
 		shrink_ok(seq, n, &never, &opt, &r);
 		assert_int_equal(r.verdict, SHRINK_FLAKY);
@@ -412,8 +415,9 @@ static void test_flaky_oracle(void **state)
 	for (uint64_t seed = 1; seed <= 200; seed++) {
 		size_t n = 2 + seed * 10;
 		size_t *seq = iota_seq(n);
-		struct oracle o = { .kind = RANDOM, .victim = n - 1,
-				    .rng = seed * 0x9e3779b97f4a7c15ULL };
+		struct oracle o = {.kind = RANDOM,
+				   .victim = n - 1,
+				   .rng = seed * 0x9e3779b97f4a7c15ULL};
 		struct shrink_options opt = SHRINK_OPTIONS_INIT;
 		struct shrink_result r;
 		opt.confirm = 5;
@@ -422,9 +426,10 @@ static void test_flaky_oracle(void **state)
 		shrink_result_release(&r);
 
 		/* a real polluter plus false alarms: flaky or the truth */
-		struct oracle l = { .kind = LYING_POLLUTER, .victim = n - 1,
-				    .p = { seed % (n - 1) },
-				    .rng = seed * 0x2545f4914f6cdd1dULL };
+		struct oracle l = {.kind = LYING_POLLUTER,
+				   .victim = n - 1,
+				   .p = {seed % (n - 1)},
+				   .rng = seed * 0x2545f4914f6cdd1dULL};
 		shrink_ok(seq, n, &l, &opt, &r);
 		if (r.verdict != SHRINK_FLAKY) {
 			assert_int_equal(r.verdict, SHRINK_MINIMAL);
@@ -438,8 +443,8 @@ static void test_flaky_oracle(void **state)
 /* Tests repeated by --times: the victim can be its own polluter. */
 static void test_repeated_tests(void **state)
 {
-	size_t seq[] = { 3, 1, 3, 2, 4, 1, 2, 3, 4, 0, 2, 1, 0 };
-	struct oracle o = { .kind = ONE_POLLUTER, .victim = 0, .p = { 0 } };
+	size_t seq[] = {3, 1, 3, 2, 4, 1, 2, 3, 4, 0, 2, 1, 0};
+	struct oracle o = {.kind = ONE_POLLUTER, .victim = 0, .p = {0}};
 	struct shrink_options opt = SHRINK_OPTIONS_INIT;
 	struct shrink_result r;
 	(void)state;
@@ -450,8 +455,8 @@ static void test_repeated_tests(void **state)
 	assert_int_equal(r.seq[1], 0);
 	shrink_result_release(&r);
 
-	struct oracle two = { .kind = ALL_POLLUTERS, .victim = 0,
-			      .p = { 3, 4 }, .np = 2 };
+	struct oracle two = {
+		.kind = ALL_POLLUTERS, .victim = 0, .p = {3, 4}, .np = 2};
 	shrink_ok(seq, ARRAY_SIZE(seq), &two, &opt, &r);
 	assert_int_equal(r.verdict, SHRINK_MINIMAL);
 	assert_int_equal(r.n, 3);
@@ -474,7 +479,8 @@ static int uniq_trial(void *ctx, const size_t *seq, size_t n)
 {
 	struct uniq *u = ctx;
 	for (size_t i = 0; i < u->n; i++)
-		if (u->len[i] == n && !memcmp(u->seen[i], seq, n * sizeof(*seq)))
+		if (u->len[i] == n &&
+		    !memcmp(u->seen[i], seq, n * sizeof(*seq)))
 			u->dup++;
 	u->seen = xrealloc(u->seen, (u->n + 1) * sizeof(*u->seen));
 	u->len = xrealloc(u->len, (u->n + 1) * sizeof(*u->len));
@@ -487,8 +493,10 @@ static int uniq_trial(void *ctx, const size_t *seq, size_t n)
 static void test_memo(void **state)
 {
 	size_t n = 300, *seq = iota_seq(n);
-	struct uniq u = { .o = { .kind = ALL_POLLUTERS, .victim = n - 1,
-				 .p = { 10, 11, 12, 150, 290 }, .np = 5 } };
+	struct uniq u = {.o = {.kind = ALL_POLLUTERS,
+			       .victim = n - 1,
+			       .p = {10, 11, 12, 150, 290},
+			       .np = 5}};
 	struct shrink_options opt = SHRINK_OPTIONS_INIT;
 	struct shrink_result r;
 	(void)state;
@@ -538,10 +546,12 @@ static void test_stop_and_reductions(void **state)
 	size_t n = 1000, *seq = iota_seq(n);
 	(void)state;
 	for (size_t stop = 0; stop < 20; stop++) {
-		struct stopper s = { .o = { .kind = ALL_POLLUTERS,
-					    .victim = n - 1,
-					    .p = { 100, 700 }, .np = 2 },
-				     .stop_after = stop, .last_len = n };
+		struct stopper s = {.o = {.kind = ALL_POLLUTERS,
+					  .victim = n - 1,
+					  .p = {100, 700},
+					  .np = 2},
+				    .stop_after = stop,
+				    .last_len = n};
 		struct shrink_options opt = SHRINK_OPTIONS_INIT;
 		struct shrink_result r;
 		opt.trial = stop_trial;
@@ -558,8 +568,8 @@ static void test_stop_and_reductions(void **state)
 		shrink_result_release(&r);
 	}
 	/* a trial budget stops too */
-	struct oracle o = { .kind = ONE_POLLUTER, .victim = n - 1,
-			    .p = { n - 10 } };
+	struct oracle o = {
+		.kind = ONE_POLLUTER, .victim = n - 1, .p = {n - 10}};
 	struct shrink_options opt = SHRINK_OPTIONS_INIT;
 	struct shrink_result r;
 	opt.max_trials = 4;
@@ -573,7 +583,7 @@ static void test_stop_and_reductions(void **state)
 
 static void test_bad_args(void **state)
 {
-	size_t seq[1] = { 0 };
+	size_t seq[1] = {0};
 	struct shrink_options opt = SHRINK_OPTIONS_INIT;
 	struct shrink_result r;
 	(void)state;
