@@ -128,15 +128,15 @@ static size_t build_seq(struct shrinker *sh, const size_t *pos, size_t k)
 static int run_trial(struct shrinker *sh, size_t len)
 {
 	const struct shrink_options *o = sh->opts;
-	if (o->max_trials && sh->stats.trials >= o->max_trials) {
+	int r;
+
+	if (o->max_trials && sh->stats.trials >= o->max_trials)
 		return -1;
-	}
 	sh->stats.trials++;
 	sh->stats.executions += len;
-	int r = o->trial(o->ctx, sh->seq, len);
-	if (r < 0) {
+	r = o->trial(o->ctx, sh->seq, len);
+	if (r < 0)
 		return -1;
-	}
 	r = r ? 1 : 0;
 	return o->invert ? !r : r;
 }
