@@ -4,8 +4,9 @@
  * (plain ddmin), and Apache::TestSmoke's reduction re-implemented here for
  * comparison only (upper half, lower half, then random contiguous windows,
  * at most 50 tries per level), all on the same synthetic oracles.  Prints
- * one table: mean and worst trials, mean test executions, mean result
- * length and how many results were 1-minimal.
+ * one table: mean and worst trials, mean rounds (trials run one after the
+ * other; with -j4, four trials per round), mean test executions, mean
+ * result length and how many results were 1-minimal.
  *
  * Built and run by bench/shuffle.sh; standalone, no arguments.
  */
@@ -109,11 +110,21 @@ static void smoke_reduce(struct oracle *o, size_t **seq, size_t *n)
 	}
 }
 
-enum algo { ORDEAL, DDMIN, SMOKE, NALGO };
-static const char *algo_name[] = {"ordeal", "ddmin only", "TestSmoke"};
+enum algo { ORDEAL, ORDEAL_J4, DDMIN, SMOKE, NALGO };
+static const char *algo_name[] = {"ordeal", "ordeal -j4", "ddmin only",
+				  "TestSmoke"};
+
+/* Four trials at once, as `ordeal shuffle -j 4` on clean slates would. */
+static int batch(void *ctx, size_t count, const size_t *const *seqs,
+		 const size_t *lens, int *results)
+{
+	for (size_t i = 0; i < count; i++)
+		results[i] = trial(ctx, seqs[i], lens[i]);
+	return 0;
+}
 
 struct tally {
-	size_t runs, trials, worst, executions, length, minimal;
+	size_t runs, trials, worst, executions, length, minimal, rounds;
 };
 
 static void run_one(enum algo a, size_t n, const size_t *p, size_t np,
@@ -126,14 +137,20 @@ static void run_one(enum algo a, size_t n, const size_t *p, size_t np,
 	memcpy(o.p, p, np * sizeof(*p));
 	if (a == SMOKE) {
 		smoke_reduce(&o, &seq, &len);
+		t->rounds += o.calls;
 	} else {
 		struct shrink_options opt = SHRINK_OPTIONS_INIT;
 		struct shrink_result r;
 		opt.trial = trial;
 		opt.ctx = &o;
 		opt.no_bisect = a == DDMIN;
+		if (a == ORDEAL_J4) {
+			opt.batch = batch;
+			opt.jobs = 4;
+		}
 		if (shrink_sequence(seq, len, &opt, &r))
 			exit(2);
+		t->rounds += r.stats.rounds;
 		free(seq);
 		seq = r.seq;
 		len = r.n;
@@ -166,18 +183,19 @@ static void row(const char *scenario, size_t n, size_t np, size_t samples)
 			}
 			run_one(a, n, p, np, &t);
 		}
-		printf("%-28s %-11s %7.1f %6zu %10.0f %7.2f %5zu/%zu\n",
+		printf("%-28s %-11s %7.1f %6zu %7.1f %10.0f %7.2f %5zu/%zu\n",
 		       a ? "" : scenario, algo_name[a],
 		       (double)t.trials / t.runs, t.worst,
-		       (double)t.executions / t.runs,
+		       (double)t.rounds / t.runs, (double)t.executions / t.runs,
 		       (double)t.length / t.runs - 1, t.minimal, t.runs);
 	}
 }
 
 int main(void)
 {
-	printf("%-28s %-11s %7s %6s %10s %7s %9s\n", "scenario", "algorithm",
-	       "trials", "worst", "test-execs", "prefix", "1-minimal");
+	printf("%-28s %-11s %7s %6s %7s %10s %7s %9s\n", "scenario",
+	       "algorithm", "trials", "worst", "rounds", "test-execs", "prefix",
+	       "1-minimal");
 	row("one polluter among 64", 64, 1, 64);
 	row("one polluter among 512", 512, 1, 64);
 	row("one polluter among 2048", 2048, 1, 64);

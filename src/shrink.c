@@ -35,8 +35,10 @@ struct shrinker {
 	size_t m;	     /* prefix length */
 	struct shrink_stats stats;
 	struct memo memo;
-	size_t *pos;  /* scratch: positions of one trial */
-	size_t *seq;  /* scratch: index sequence of one trial */
+	size_t *seq;   /* scratch: index sequence of one trial */
+	size_t **wave; /* scratch: the sequences of one wave of trials */
+	size_t *wave_len, *wave_idx;
+	int *wave_res;
 	size_t *best; /* positions of the shortest reproducing prefix */
 	size_t best_n;
 };
@@ -115,30 +117,68 @@ static void memo_release(struct memo *mm)
 	mm->cap = mm->used = 0;
 }
 
-/* Fill sh->seq from k sorted positions; returns the sequence length. */
-static size_t build_seq(struct shrinker *sh, const size_t *pos, size_t k)
+/* Fill buf with the test indices at k sorted positions, then the victim. */
+static size_t build_into(const struct shrinker *sh, size_t *buf,
+			 const size_t *pos, size_t k)
 {
 	for (size_t i = 0; i < k; i++)
-		sh->seq[i] = sh->input[pos[i]];
-	sh->seq[k] = sh->input[sh->m];
+		buf[i] = sh->input[pos[i]];
+	buf[k] = sh->input[sh->m];
 	return k + 1;
 }
 
-/* Really run the oracle (no memo); 1, 0 or -1 (stop). */
-static int run_trial(struct shrinker *sh, size_t len)
+static size_t build_seq(struct shrinker *sh, const size_t *pos, size_t k)
+{
+	return build_into(sh, sh->seq, pos, k);
+}
+
+static bool batched(const struct shrinker *sh)
+{
+	return sh->opts->batch && sh->opts->jobs > 1;
+}
+
+static size_t wave_size(const struct shrinker *sh)
+{
+	return batched(sh) ? sh->opts->jobs : 1;
+}
+
+/*
+ * Really run `count` sequences (no memo): one batch call when trials run
+ * in parallel, else one trial after the other.  res[i] gets 1 or 0 (the
+ * property, after `invert`).  0, or -1 to stop.
+ */
+static int run_wave(struct shrinker *sh, size_t count, size_t *const *seqs,
+		    const size_t *lens, int *res)
 {
 	const struct shrink_options *o = sh->opts;
-	int r;
 
 	if (o->max_trials && sh->stats.trials >= o->max_trials)
 		return -1;
-	sh->stats.trials++;
-	sh->stats.executions += len;
-	r = o->trial(o->ctx, sh->seq, len);
-	if (r < 0)
-		return -1;
-	r = r ? 1 : 0;
-	return o->invert ? !r : r;
+	if (o->max_trials && sh->stats.trials + count > o->max_trials)
+		count = o->max_trials - sh->stats.trials;
+	for (size_t i = 0; i < count; i++)
+		sh->stats.executions += lens[i];
+	if (batched(sh) && count > 1) {
+		sh->stats.trials += count;
+		sh->stats.rounds++;
+		if (o->batch(o->ctx, count, (const size_t *const *)seqs, lens,
+			     res) < 0)
+			return -1;
+	} else {
+		for (size_t i = 0; i < count; i++) {
+			sh->stats.trials++;
+			sh->stats.rounds++;
+			res[i] = o->trial(o->ctx, seqs[i], lens[i]);
+			if (res[i] < 0)
+				return -1;
+		}
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (res[i] < 0)
+			return -1;
+		res[i] = (res[i] ? 1 : 0) ^ (o->invert ? 1 : 0);
+	}
+	return 0;
 }
 
 static void note_success(struct shrinker *sh, const size_t *pos, size_t k)
@@ -156,23 +196,12 @@ static void note_success(struct shrinker *sh, const size_t *pos, size_t k)
 	}
 }
 
-/* Does the prefix made of these sorted positions reproduce?  Memoised. */
-static int probe(struct shrinker *sh, const size_t *pos, size_t k)
-{
-	size_t len = build_seq(sh, pos, k);
-	int r = memo_get(&sh->memo, sh->seq, len);
-	if (r >= 0) {
-		sh->stats.memo_hits++;
-		return r;
-	}
-	r = run_trial(sh, len);
-	if (r < 0)
-		return -1;
-	memo_put(&sh->memo, sh->seq, len, r);
-	if (r)
-		note_success(sh, pos, k);
-	return r;
-}
+/* A candidate prefix: sorted positions (owned) and what it showed. */
+struct cand {
+	size_t *pos;
+	size_t k;
+	int val; /* -1: not known yet */
+};
 
 static int cmp_size(const void *a, const void *b)
 {
@@ -180,22 +209,105 @@ static int cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Probe the union of some sorted spans of positions. */
-static int probe_spans(struct shrinker *sh, const struct span *sp, size_t nsp)
+/* A candidate made of the union of some sorted spans of positions. */
+static void cand_init(struct cand *c, const struct span *sp, size_t nsp)
 {
-	size_t k = 0;
+	size_t k = 0, total = 0;
 	bool sorted = true;
+
+	for (size_t i = 0; i < nsp; i++)
+		total += sp[i].n;
+	c->pos = xmalloc(st_mult(total ? total : 1, sizeof(*c->pos)));
 	for (size_t i = 0; i < nsp; i++) {
-		if (sp[i].n && k && sh->pos[k - 1] > sp[i].p[0])
+		if (!sp[i].n)
+			continue;
+		if (k && c->pos[k - 1] > sp[i].p[0])
 			sorted = false;
-		if (sp[i].n)
-			memcpy(sh->pos + k, sp[i].p,
-			       sp[i].n * sizeof(*sh->pos));
+		memcpy(c->pos + k, sp[i].p, sp[i].n * sizeof(*c->pos));
 		k += sp[i].n;
 	}
 	if (!sorted)
-		qsort(sh->pos, k, sizeof(*sh->pos), cmp_size);
-	return probe(sh, sh->pos, k);
+		qsort(c->pos, k, sizeof(*c->pos), cmp_size);
+	c->k = k;
+	c->val = -1;
+}
+
+static void cands_release(struct cand *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(c[i].pos);
+}
+
+/*
+ * Learn what candidates c[0..n-1] show, memo first.  With `first`, only
+ * as far as needed to know the first one that reproduces, in order, and
+ * return its index (-1: none); else learn them all and return 0.  Returns
+ * -2 to stop.  In parallel mode up to `jobs` unknown candidates run as one
+ * wave, so the answer is the same as one by one, in fewer rounds.
+ */
+static ssize_t evaluate(struct shrinker *sh, struct cand *c, size_t n,
+			bool first)
+{
+	size_t jobs = wave_size(sh), next = 0;
+
+	for (;;) {
+		size_t w = 0;
+		for (size_t i = next; i < n && w < jobs; i++) {
+			if (c[i].val < 0) {
+				size_t len = build_into(sh, sh->wave[w],
+							c[i].pos, c[i].k);
+				int m = memo_get(&sh->memo, sh->wave[w], len);
+				bool dup = false;
+				if (m >= 0) {
+					sh->stats.memo_hits++;
+					c[i].val = m;
+				}
+				for (size_t j = 0; m < 0 && j < w; j++)
+					if (sh->wave_len[j] == len &&
+					    !memcmp(sh->wave[j], sh->wave[w],
+						    len * sizeof(size_t)))
+						dup = true;
+				if (m < 0 && !dup) {
+					sh->wave_len[w] = len;
+					sh->wave_idx[w++] = i;
+				}
+			}
+			if (first && c[i].val == 1)
+				break;
+		}
+		if (w) {
+			if (run_wave(sh, w, sh->wave, sh->wave_len,
+				     sh->wave_res) < 0)
+				return -2;
+			for (size_t j = 0; j < w; j++) {
+				struct cand *x = &c[sh->wave_idx[j]];
+				x->val = sh->wave_res[j];
+				memo_put(&sh->memo, sh->wave[j],
+					 sh->wave_len[j], x->val);
+				if (x->val)
+					note_success(sh, x->pos, x->k);
+			}
+		}
+		while (next < n && c[next].val >= 0 &&
+		       !(first && c[next].val == 1))
+			next++;
+		if (next >= n)
+			return first ? -1 : 0;
+		if (first && c[next].val == 1)
+			return (ssize_t)next;
+	}
+}
+
+/* Does the union of these spans reproduce?  1, 0, or -1 to stop. */
+static int probe_spans(struct shrinker *sh, const struct span *sp, size_t nsp)
+{
+	struct cand c;
+	ssize_t r;
+
+	cand_init(&c, sp, nsp);
+	r = evaluate(sh, &c, 1, true);
+	cands_release(&c, 1);
+	return r == -2 ? -1 : r == 0;
 }
 
 /* Keep only cand[from..from+n) in place. */
@@ -212,6 +324,10 @@ static void keep_range(size_t *cand, size_t *nc, size_t from, size_t n)
  * survivor is checked at the end.  Returns 1 when a single culprit was
  * confirmed (cand = it), 0 when the assumption failed (cand = the last set
  * seen reproducing, for the robust search), -1 to stop.
+ *
+ * With parallel trials, `jobs` parts run at once instead, each alone: no
+ * guessing, log_jobs(n) rounds, and a round where no part reproduces hands
+ * over to the robust search at once.
  */
 static int descend(struct shrinker *sh, size_t *cand, size_t *nc)
 {
@@ -221,7 +337,38 @@ static int descend(struct shrinker *sh, size_t *cand, size_t *nc)
 
 	while (e - s > 1) {
 		size_t mid = s + (e - s) / 2;
-		r = probe(sh, cand + mid, e - mid);
+		if (batched(sh)) {
+			/* each of `jobs` parts alone, nearest the victim first
+			 */
+			size_t len = e - s, g = wave_size(sh);
+			struct cand *c;
+			ssize_t hit;
+			if (g > len)
+				g = len;
+			c = xcalloc(g, sizeof(*c));
+			for (size_t j = 0; j < g; j++) {
+				size_t i = g - 1 - j;
+				struct span part = {cand + s + i * len / g,
+						    (i + 1) * len / g -
+							    i * len / g};
+				cand_init(&c[j], &part, 1);
+			}
+			hit = evaluate(sh, c, g, true);
+			cands_release(c, g);
+			free(c);
+			if (hit == -2)
+				return -1;
+			if (hit < 0)
+				break;
+			size_t i = g - 1 - (size_t)hit;
+			e = s + (i + 1) * len / g;
+			s = s + i * len / g;
+			vs = s;
+			ve = e;
+			continue;
+		}
+		struct span near = {cand + mid, e - mid};
+		r = probe_spans(sh, &near, 1);
 		if (r < 0)
 			return -1;
 		if (r) {
@@ -233,14 +380,18 @@ static int descend(struct shrinker *sh, size_t *cand, size_t *nc)
 			verified = false;
 		}
 	}
-	if (!verified && e > s) {
-		r = probe(sh, cand + s, 1);
+	if (!verified && e - s == 1) {
+		struct span one = {cand + s, 1};
+		r = probe_spans(sh, &one, 1);
 		if (r < 0)
 			return -1;
-		verified = r;
+		if (r) {
+			vs = s;
+			ve = e;
+		}
 	}
-	if (verified) {
-		keep_range(cand, nc, s, e - s);
+	if (ve - vs == 1) {
+		keep_range(cand, nc, vs, 1);
 		return 1;
 	}
 	keep_range(cand, nc, vs, ve - vs);
@@ -249,48 +400,74 @@ static int descend(struct shrinker *sh, size_t *cand, size_t *nc)
 
 /*
  * Cut-point bisection.  Invariant: req + cand reproduces, every req
- * position lies before every cand position.  One round finds the largest
- * cut j such that req + cand[j..] still reproduces (binary search; the
- * first probe is the half of cand nearest the victim); then cand[j] is
- * needed (req + cand[j+1..] was seen not to reproduce) and cand[0..j) is
- * dropped.  One needed test costs about log2(|cand|) trials, whatever the
- * other needed tests do.  Stops when req alone reproduces, or hands the
- * rest to ddmin when two rounds in a row dropped nothing (needed tests
- * packed together, where bisection pays log2 per test for little).
+ * position lies before every cand position.  One round finds a cut j such
+ * that req + cand[j..] reproduces and req + cand[j+1..] was seen not to
+ * (binary search; the first probe is the half of cand nearest the victim;
+ * with parallel trials, `jobs` cuts at once); then cand[j] is needed and
+ * cand[0..j) is dropped.  One needed test costs about log2(|cand|) trials,
+ * whatever the other needed tests do.  Stops when req alone reproduces, or
+ * hands the rest to ddmin when two rounds in a row dropped nothing (needed
+ * tests packed together, where bisection pays log2 per test for little).
  */
 static int bisect(struct shrinker *sh, size_t *req, size_t *nreq, size_t *cand,
 		  size_t *nc)
 {
+	size_t jobs = wave_size(sh);
+	struct cand *c = xcalloc(jobs, sizeof(*c));
 	unsigned barren = 0;
+	int ret = 0;
+
 	while (*nc) {
 		struct span sp[2] = {{req, *nreq}, {cand, *nc}};
 		int r = probe_spans(sh, sp, 1);
 		if (r < 0)
-			return -1;
+			goto stop;
 		if (r) {
 			*nc = 0;
-			return 0;
+			break;
 		}
 		if (barren >= 2)
-			return 0;
+			break;
 		size_t lo = 0, hi = *nc; /* lo reproduces, hi does not */
 		while (hi - lo > 1) {
-			size_t mid = lo + (hi - lo) / 2;
-			sp[1].p = cand + mid;
-			sp[1].n = *nc - mid;
-			r = probe_spans(sh, sp, 2);
-			if (r < 0)
-				return -1;
-			if (r)
-				lo = mid;
-			else
-				hi = mid;
+			size_t k = hi - lo - 1 < jobs ? hi - lo - 1 : jobs;
+			size_t cut[64];
+			if (k > ARRAY_SIZE(cut))
+				k = ARRAY_SIZE(cut);
+			for (size_t i = 0; i < k; i++) {
+				cut[i] = lo + (hi - lo) * (i + 1) / (k + 1);
+				sp[1].p = cand + cut[i];
+				sp[1].n = *nc - cut[i];
+				cand_init(&c[i], sp, 2);
+			}
+			ssize_t x = evaluate(sh, c, k, false);
+			size_t nlo = lo, nhi = hi;
+			/* the last cut that reproduced, and the next one */
+			for (size_t i = k; x != -2 && i-- > 0;)
+				if (c[i].val == 1) {
+					nlo = cut[i];
+					break;
+				}
+			for (size_t i = 0; x != -2 && i < k; i++)
+				if (cut[i] > nlo) {
+					nhi = cut[i];
+					break;
+				}
+			cands_release(c, k);
+			if (x == -2)
+				goto stop;
+			lo = nlo;
+			hi = nhi;
 		}
 		barren = lo ? 0 : barren + 1;
 		req[(*nreq)++] = cand[lo];
 		keep_range(cand, nc, lo + 1, *nc - lo - 1);
 	}
-	return 0;
+	free(c);
+	return ret;
+stop:
+	free(c);
+	return -1;
 }
 
 /*
@@ -304,40 +481,60 @@ static int ddmin(struct shrinker *sh, const size_t *req, size_t nreq,
 	size_t g = 2;
 	while (*nc >= 2) {
 		size_t n = *nc;
-		bool found = false;
+		struct cand *c;
+		ssize_t hit;
 		if (g > n)
 			g = n;
+		c = xcalloc(g, sizeof(*c));
 		/* subsets, the chunk nearest the victim first */
-		for (size_t i = g; i-- > 0 && !found;) {
+		for (size_t j = 0; j < g; j++) {
+			size_t i = g - 1 - j;
 			size_t s = i * n / g, e = (i + 1) * n / g;
 			struct span sp[2] = {{req, nreq}, {cand + s, e - s}};
-			int r = probe_spans(sh, sp, 2);
-			if (r < 0)
-				return -1;
-			if (r) {
-				keep_range(cand, nc, s, e - s);
-				g = 2;
-				found = true;
-			}
+			cand_init(&c[j], sp, 2);
+		}
+		hit = evaluate(sh, c, g, true);
+		cands_release(c, g);
+		if (hit == -2) {
+			free(c);
+			return -1;
+		}
+		if (hit >= 0) {
+			size_t i = g - 1 - (size_t)hit;
+			size_t s = i * n / g, e = (i + 1) * n / g;
+			keep_range(cand, nc, s, e - s);
+			g = 2;
+			free(c);
+			continue;
 		}
 		/* complements (for g == 2 they are the subsets again) */
-		for (size_t i = g; g > 2 && i-- > 0 && !found;) {
-			size_t s = i * n / g, e = (i + 1) * n / g;
-			struct span sp[3] = {
-				{req, nreq}, {cand, s}, {cand + e, n - e}};
-			int r = probe_spans(sh, sp, 3);
-			if (r < 0)
+		if (g > 2) {
+			for (size_t j = 0; j < g; j++) {
+				size_t i = g - 1 - j;
+				size_t s = i * n / g, e = (i + 1) * n / g;
+				struct span sp[3] = {{req, nreq},
+						     {cand, s},
+						     {cand + e, n - e}};
+				cand_init(&c[j], sp, 3);
+			}
+			hit = evaluate(sh, c, g, true);
+			cands_release(c, g);
+			if (hit == -2) {
+				free(c);
 				return -1;
-			if (r) {
+			}
+			if (hit >= 0) {
+				size_t i = g - 1 - (size_t)hit;
+				size_t s = i * n / g, e = (i + 1) * n / g;
 				memmove(cand + s, cand + e,
 					(n - e) * sizeof(*cand));
 				*nc = n - (e - s);
 				g = g - 1 > 2 ? g - 1 : 2;
-				found = true;
+				free(c);
+				continue;
 			}
 		}
-		if (found)
-			continue;
+		free(c);
 		if (g >= n)
 			break;
 		g = g * 2 < n ? g * 2 : n;
@@ -350,20 +547,30 @@ static int remove_each(struct shrinker *sh, size_t *set, size_t *ns)
 {
 	bool changed = true;
 	while (changed) {
+		size_t from = 0;
 		changed = false;
-		for (size_t i = 0; i < *ns; i++) {
-			struct span sp[2] = {{set, i},
-					     {set + i + 1, *ns - i - 1}};
-			int r = probe_spans(sh, sp, 2);
-			if (r < 0)
-				return -1;
-			if (r) {
-				memmove(set + i, set + i + 1,
-					(*ns - i - 1) * sizeof(*set));
-				(*ns)--;
-				i--;
-				changed = true;
+		while (from < *ns) {
+			size_t n = *ns - from;
+			struct cand *c = xcalloc(n, sizeof(*c));
+			for (size_t j = 0; j < n; j++) {
+				size_t i = from + j;
+				struct span sp[2] = {
+					{set, i}, {set + i + 1, *ns - i - 1}};
+				cand_init(&c[j], sp, 2);
 			}
+			ssize_t hit = evaluate(sh, c, n, true);
+			cands_release(c, n);
+			free(c);
+			if (hit == -2)
+				return -1;
+			if (hit < 0)
+				break;
+			size_t i = from + (size_t)hit;
+			memmove(set + i, set + i + 1,
+				(*ns - i - 1) * sizeof(*set));
+			(*ns)--;
+			from = i;
+			changed = true;
 		}
 	}
 	return 0;
@@ -373,14 +580,19 @@ static int remove_each(struct shrinker *sh, size_t *set, size_t *ns)
 static int repeat(struct shrinker *sh, const size_t *pos, size_t k,
 		  unsigned times)
 {
+	size_t jobs = wave_size(sh);
 	int all = 1;
-	for (unsigned i = 0; i < times; i++) {
-		size_t len = build_seq(sh, pos, k);
-		int r = run_trial(sh, len);
-		if (r < 0)
+
+	while (times) {
+		size_t w = times < jobs ? times : jobs;
+		for (size_t j = 0; j < w; j++)
+			sh->wave_len[j] = build_into(sh, sh->wave[j], pos, k);
+		if (run_wave(sh, w, sh->wave, sh->wave_len, sh->wave_res) < 0)
 			return -1;
-		if (!r)
-			all = 0;
+		for (size_t j = 0; j < w; j++)
+			if (!sh->wave_res[j])
+				all = 0;
+		times -= (unsigned)w;
 	}
 	build_seq(sh, pos, k);
 	memo_put(&sh->memo, sh->seq, k + 1, all);
@@ -406,6 +618,7 @@ int shrink_sequence(const size_t *seq, size_t n,
 	struct shrinker sh = {0};
 	size_t *req, *cand, nreq = 0, nc;
 	unsigned confirm;
+	size_t jobs;
 	int r;
 
 	memset(res, 0, sizeof(*res));
@@ -417,7 +630,13 @@ int shrink_sequence(const size_t *seq, size_t n,
 	sh.opts = opts;
 	sh.input = seq;
 	sh.m = n - 1;
-	sh.pos = xmalloc(st_mult(n, sizeof(size_t)));
+	jobs = opts->batch && opts->jobs > 1 ? opts->jobs : 1;
+	sh.wave = xcalloc(jobs, sizeof(*sh.wave));
+	for (size_t j = 0; j < jobs; j++)
+		sh.wave[j] = xmalloc(st_mult(n, sizeof(size_t)));
+	sh.wave_len = xcalloc(jobs, sizeof(*sh.wave_len));
+	sh.wave_idx = xcalloc(jobs, sizeof(*sh.wave_idx));
+	sh.wave_res = xcalloc(jobs, sizeof(*sh.wave_res));
 	sh.seq = xmalloc(st_mult(n, sizeof(size_t)));
 	sh.best = xmalloc(st_mult(n, sizeof(size_t)));
 	req = xmalloc(st_mult(n, sizeof(size_t)));
@@ -435,7 +654,7 @@ int shrink_sequence(const size_t *seq, size_t n,
 		goto out;
 	}
 	/* 2. the victim alone */
-	r = probe(&sh, NULL, 0);
+	r = probe_spans(&sh, NULL, 0);
 	if (r > 0 && confirm > 1)
 		r = repeat(&sh, NULL, 0, confirm - 1) ? 1 : -2;
 	if (r == -1)
@@ -473,7 +692,12 @@ stopped:
 	fill_result(&sh, res, SHRINK_STOPPED, sh.best, sh.best_n);
 out:
 	memo_release(&sh.memo);
-	free(sh.pos);
+	for (size_t j = 0; j < jobs; j++)
+		free(sh.wave[j]);
+	free(sh.wave);
+	free(sh.wave_len);
+	free(sh.wave_idx);
+	free(sh.wave_res);
 	free(sh.seq);
 	free(sh.best);
 	free(req);

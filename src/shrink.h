@@ -46,6 +46,15 @@
  */
 typedef int (*shrink_trial_fn)(void *ctx, const size_t *seq, size_t n);
 
+/*
+ * Optional parallel oracle: run `count` sequences at once (each on its own
+ * clean slate) and set results[i] to 1 or 0 as the trial function would.
+ * Return 0, or -1 to stop.  Used when `jobs` > 1.
+ */
+typedef int (*shrink_batch_fn)(void *ctx, size_t count,
+			       const size_t *const *seqs, const size_t *lens,
+			       int *results);
+
 /* Told each time a shorter reproducing sequence is found. */
 typedef void (*shrink_reduce_fn)(void *ctx, const size_t *seq, size_t n,
 				 unsigned reduction);
@@ -59,8 +68,12 @@ struct shrink_options {
 	bool invert;		    /* look for a prefix that makes the
 				       oracle answer 0 (state-setters) */
 	size_t max_trials;	    /* 0: no limit; else stop (SHRINK_STOPPED)
-				       with the best sequence so far */
+				       with the best sequence so far (a batch
+				       is cut short to fit) */
 	bool no_bisect;		    /* plain ddmin (for comparisons) */
+	shrink_batch_fn batch;	    /* with jobs > 1: parallel trials */
+	unsigned jobs;		    /* trials per batch; the answer is the
+				       same as one by one, in fewer rounds */
 };
 /* clang-format off */
 #define SHRINK_OPTIONS_INIT { .confirm = 1 }
@@ -78,6 +91,8 @@ struct shrink_stats {
 	size_t executions;   /* sum of the lengths of those sequences */
 	size_t memo_hits;    /* trials answered from the memo */
 	unsigned reductions; /* times a shorter sequence reproduced */
+	size_t rounds;	     /* trials or batches run one after the other:
+				the wall-clock cost with parallel trials */
 };
 
 struct shrink_result {

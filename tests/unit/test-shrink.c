@@ -581,6 +581,136 @@ static void test_stop_and_reductions(void **state)
 	free(seq);
 }
 
+/* Parallel trials: a batch oracle, `jobs` sequences per call. */
+struct batch_oracle {
+	struct oracle o;
+	unsigned jobs;
+	size_t calls;
+};
+
+static int batch_trial(void *ctx, size_t count, const size_t *const *seqs,
+		       const size_t *lens, int *results)
+{
+	struct batch_oracle *b = ctx;
+	assert_true(count >= 2);
+	assert_true(count <= b->jobs);
+	b->calls++;
+	for (size_t i = 0; i < count; i++) {
+		b->o.calls++;
+		b->o.executions += lens[i];
+		results[i] = judge(&b->o, seqs[i], lens[i]);
+	}
+	return 0;
+}
+
+static int batch_single(void *ctx, const size_t *seq, size_t n)
+{
+	struct batch_oracle *b = ctx;
+	return trial(&b->o, seq, n);
+}
+
+static void shrink_parallel(const size_t *seq, size_t n, struct batch_oracle *b,
+			    struct shrink_result *r)
+{
+	struct shrink_options opt = SHRINK_OPTIONS_INIT;
+	opt.trial = batch_single;
+	opt.batch = batch_trial;
+	opt.jobs = b->jobs;
+	opt.ctx = b;
+	assert_int_equal(shrink_sequence(seq, n, &opt, r), 0);
+	assert_int_equal(r->stats.trials, b->o.calls);
+	assert_int_equal(r->stats.executions, b->o.executions);
+	assert_true(r->stats.rounds <= r->stats.trials);
+}
+
+static void test_parallel(void **state)
+{
+	static const unsigned jobs[] = {2, 3, 4, 8};
+	uint64_t s = 7;
+	(void)state;
+	for (size_t ji = 0; ji < ARRAY_SIZE(jobs); ji++) {
+		size_t worst_rounds = 0, worst_trials = 0;
+		size_t n = 2049, *seq = iota_seq(n);
+		for (size_t p = 0; p < 2048; p += 97) {
+			struct batch_oracle b = {.o = {.kind = ONE_POLLUTER,
+						       .victim = n - 1,
+						       .p = {p}},
+						 .jobs = jobs[ji]};
+			struct shrink_result r;
+			shrink_parallel(seq, n, &b, &r);
+			assert_int_equal(r.verdict, SHRINK_MINIMAL);
+			assert_int_equal(r.n, 2);
+			assert_int_equal(r.seq[0], p);
+			if (r.stats.rounds > worst_rounds)
+				worst_rounds = r.stats.rounds;
+			if (r.stats.trials > worst_trials)
+				worst_trials = r.stats.trials;
+			shrink_result_release(&r);
+		}
+		print_message("-j%u: one polluter among 2048: worst %zu "
+			      "rounds, %zu trials\n",
+			      jobs[ji], worst_rounds, worst_trials);
+		/* one round per level of a jobs-way split, plus confirm,
+		 * isolation, the check of the last part and verification */
+		size_t levels = 0;
+		for (size_t span = 1; span < 2048; span *= jobs[ji])
+			levels++;
+		assert_true(worst_rounds <= levels + 4);
+		free(seq);
+		/* several polluters, cleaners: still 1-minimal */
+		for (int round = 0; round < 30; round++) {
+			size_t m = 10 + rnd(&s) % 600, np = 1 + rnd(&s) % 5;
+			struct batch_oracle b = {.o = {.kind = ALL_POLLUTERS,
+						       .victim = m - 1,
+						       .np = np},
+						 .jobs = jobs[ji]};
+			struct shrink_result r;
+			seq = iota_seq(m);
+			for (size_t i = 0; i < np; i++)
+				b.o.p[i] = (i * 7919 + rnd(&s)) % (m - 1);
+			shrink_parallel(seq, m, &b, &r);
+			assert_int_equal(r.verdict, SHRINK_MINIMAL);
+			assert_one_minimal(&b.o, &r, false);
+			shrink_result_release(&r);
+			free(seq);
+		}
+		seq = iota_seq(40);
+		for (size_t c = 0; c + 2 < 40; c += 3) {
+			struct batch_oracle b = {.o = {.kind = WITH_CLEANER,
+						       .victim = 39,
+						       .p = {c + 1},
+						       .cleaner = c},
+						 .jobs = jobs[ji]};
+			struct shrink_result r;
+			shrink_parallel(seq, 40, &b, &r);
+			assert_int_equal(r.verdict, SHRINK_MINIMAL);
+			assert_one_minimal(&b.o, &r, false);
+			shrink_result_release(&r);
+		}
+		free(seq);
+	}
+	/* confirm runs in parallel too; a coin flip is still flaky */
+	size_t *seq = iota_seq(100);
+	for (uint64_t seed = 1; seed < 50; seed++) {
+		struct batch_oracle b = {
+			.o = {.kind = RANDOM,
+			      .victim = 99,
+			      .rng = seed * 0x9e3779b97f4a7c15ULL},
+			.jobs = 4};
+		struct shrink_options opt = SHRINK_OPTIONS_INIT;
+		struct shrink_result r;
+		opt.trial = batch_single;
+		opt.batch = batch_trial;
+		opt.jobs = 4;
+		opt.ctx = &b;
+		opt.confirm = 6;
+		assert_int_equal(shrink_sequence(seq, 100, &opt, &r), 0);
+		assert_int_equal(r.verdict, SHRINK_FLAKY);
+		shrink_result_release(&r);
+	}
+	free(seq);
+}
+
 static void test_bad_args(void **state)
 {
 	size_t seq[1] = {0};
@@ -607,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_tests),
 		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_stop_and_reductions),
+		cmocka_unit_test(test_parallel),
 		cmocka_unit_test(test_bad_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
