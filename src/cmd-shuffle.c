@@ -85,7 +85,8 @@ struct shuffle {
 	size_t nr_findings, alloc_findings;
 	bool stopped;	   /* interrupted or setup failed */
 	bool seeking_pass; /* trials answer "not a clean pass" (setters) */
-	char *evidence;	   /* the current failure's evidence directory */
+	size_t seq_pos, seq_len; /* for the status line */
+	char *evidence;		 /* the current failure's evidence directory */
 	int exit_code;
 };
 
@@ -97,6 +98,48 @@ static const char *const shuffle_usage[] = {
 	"               [--confirm N] [--failure RE] [--timeout DUR]",
 	"               [--list FILE --exec TEMPLATE] [TEST...]",
 	NULL};
+
+/*
+ * The live status line: on stderr, only when it is a terminal (and not
+ * with --verbose, whose lines say the same); cleared before any line of
+ * results goes to stdout, so the two never mix.
+ */
+static bool status_enabled, status_shown;
+
+static void status_clear(void)
+{
+	if (status_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		status_shown = false;
+	}
+}
+
+static void status(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static void status(const char *fmt, ...)
+{
+	va_list ap;
+	if (!status_enabled)
+		return;
+	fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	status_shown = true;
+}
+
+static int say(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static int say(const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+	status_clear();
+	va_start(ap, fmt);
+	r = vprintf(fmt, ap);
+	va_end(ap);
+	return r;
+}
 
 static const char *sig_describe(const struct signature *s, char *buf,
 				size_t len)
@@ -179,11 +222,12 @@ static int run_hook(struct shuffle *sh, const struct strvec *argv,
 	cp.timeout_ns = sh->timeout_ns;
 	run_command(&cp);
 	if (!run_result_passed(&cp.result) && !cp.result.interrupted) {
+		status_clear();
 		run_result_describe(&why, &cp.result);
 		ret = error("%s command '%s' failed: %s", what, text, why.buf);
 		struct strbuf out = STRBUF_INIT;
 		if (strbuf_read_file_tail(&out, sh->hook_path, 2048, NULL) > 0)
-			fprintf(stderr, "%s", out.buf);
+			fputs(out.buf, stderr);
 		strbuf_release(&out);
 	}
 	if (cp.result.interrupted)
@@ -223,14 +267,20 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 	cp.err = CHILD_FILE;
 	cp.err_path = sh->err_path;
 	cp.timeout_ns = t->timeout_ns ? t->timeout_ns : sh->timeout_ns;
+	if (count)
+		status("iteration %u/%u: test %zu/%zu %.40s", sh->run_no,
+		       sh->iterations, sh->seq_pos + 1, sh->seq_len, t->name);
+	else
+		status("shrinking: trial %u, test %zu/%zu %.40s", sh->run_no,
+		       sh->seq_pos + 1, sh->seq_len, t->name);
 	if (sh->verbose) {
-		printf("  %s ... ", t->name);
+		say("  %s ... ", t->name);
 		fflush(stdout);
 	}
 	run_command(&cp);
 	if (cp.result.interrupted || run_command_interrupted()) {
 		if (sh->verbose)
-			printf("interrupted\n");
+			say("interrupted\n");
 		child_process_clear(&cp);
 		return -1;
 	}
@@ -258,7 +308,7 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 	if (sh->verbose) {
 		struct strbuf d = STRBUF_INIT;
 		run_result_describe(&d, &cp.result);
-		printf("%s\n", run_result_passed(&cp.result) ? "ok" : d.buf);
+		say("%s\n", run_result_passed(&cp.result) ? "ok" : d.buf);
 		strbuf_release(&d);
 	}
 	child_process_clear(&cp);
@@ -282,7 +332,10 @@ static ssize_t run_sequence(struct shuffle *sh, const size_t *seq, size_t n,
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int r = run_one(sh, seq[i], sig, count);
+		int r;
+		sh->seq_pos = i;
+		sh->seq_len = n;
+		r = run_one(sh, seq[i], sig, count);
 		if (r < 0) {
 			at = -1;
 			break;
@@ -314,7 +367,7 @@ static int shuffle_trial(void *ctx, const size_t *seq, size_t n)
 		return -1;
 	sh->run_no++;
 	if (sh->verbose)
-		printf("trial %u: %zu tests\n", sh->run_no, n);
+		say("trial %u: %zu tests\n", sh->run_no, n);
 	at = run_sequence(sh, seq, n, &sig, false, NULL, NULL);
 	if (at < 0)
 		return -1;
@@ -327,7 +380,7 @@ static int shuffle_trial(void *ctx, const size_t *seq, size_t n)
 static void on_reduce(void *ctx, const size_t *seq, size_t n, unsigned k)
 {
 	struct shuffle *sh = ctx;
-	printf("*** reduction %u succeeded: %zu tests ***\n", k, n);
+	say("*** reduction %u succeeded: %zu tests ***\n", k, n);
 	fflush(stdout);
 	sh->best = xrealloc(sh->best, st_mult(n, sizeof(*seq)));
 	memcpy(sh->best, seq, n * sizeof(*seq));
@@ -401,7 +454,7 @@ static void add_finding(struct shuffle *sh, struct strbuf *key,
 {
 	for (size_t i = 0; i < sh->nr_findings; i++)
 		if (!strcmp(sh->findings[i].key, key->buf)) {
-			printf("same as finding %zu, reported once\n", i + 1);
+			say("same as finding %zu, reported once\n", i + 1);
 			strbuf_release(key);
 			strbuf_release(text);
 			return;
@@ -419,7 +472,7 @@ static void add_finding(struct shuffle *sh, struct strbuf *key,
 		f->seq = xmalloc(st_mult(n, sizeof(*seq)));
 		memcpy(f->seq, seq, n * sizeof(*seq));
 	}
-	printf("\nfinding %zu:\n%s\n", sh->nr_findings, f->text.buf);
+	say("\nfinding %zu:\n%s\n", sh->nr_findings, f->text.buf);
 	fflush(stdout);
 }
 
@@ -441,16 +494,20 @@ struct pass_mark {
 
 struct hunt {
 	struct shuffle *sh;
-	size_t **seqs; /* every iteration's sequence */
-	size_t *lens;
+	size_t *seq; /* this iteration's sequence (older ones are rebuilt
+			from their seeds when needed) */
+	size_t len;
 	size_t iter;
 	struct pass_mark *marks;
 };
 
+static void build_sequence(struct shuffle *sh, size_t iter, uint64_t seed,
+			   size_t **out, size_t *len);
+
 static void mark_pass(void *data, size_t pos)
 {
 	struct hunt *h = data;
-	size_t t = h->seqs[h->iter][pos];
+	size_t t = h->seq[pos];
 	h->marks[t] = (struct pass_mark){h->iter, pos, true};
 }
 
@@ -472,12 +529,12 @@ static bool find_setters(struct shuffle *sh, struct hunt *h, size_t victim,
 		return false;
 	if (m->set && m->pos) {
 		/* it passed after these: shrink that */
+		build_sequence(sh, m->iter, rng_derive(sh->seed, m->iter), &seq,
+			       &n);
 		n = m->pos + 1;
-		seq = xmalloc(st_mult(n, sizeof(*seq)));
-		memcpy(seq, h->seqs[m->iter], n * sizeof(*seq));
-		printf("%s passed after %zu other tests: looking for its "
-		       "state-setter\n",
-		       sh->suite.tests[victim].name, m->pos);
+		say("%s passed after %zu other tests: looking for its "
+		    "state-setter\n",
+		    sh->suite.tests[victim].name, m->pos);
 	} else {
 		/* never seen passing: try it after every other test once */
 		n = 0;
@@ -486,8 +543,8 @@ static bool find_setters(struct shuffle *sh, struct hunt *h, size_t victim,
 			if (i != victim)
 				seq[n++] = i;
 		seq[n++] = victim;
-		printf("%s fails alone: does it pass after the other tests?\n",
-		       sh->suite.tests[victim].name);
+		say("%s fails alone: does it pass after the other tests?\n",
+		    sh->suite.tests[victim].name);
 	}
 	opt.trial = shuffle_trial;
 	opt.ctx = sh;
@@ -687,9 +744,9 @@ static bool explained(struct shuffle *sh, const size_t *seq, size_t n)
 		    !is_subsequence(f->seq, f->n, seq, n))
 			continue;
 		if (shuffle_trial(sh, f->seq, f->n) == 1) {
-			printf("explained by finding %zu (checked with one "
-			       "trial)\n",
-			       i + 1);
+			say("explained by finding %zu (checked with one "
+			    "trial)\n",
+			    i + 1);
 			return true;
 		}
 	}
@@ -721,43 +778,38 @@ static void hunt(struct shuffle *sh)
 {
 	struct hunt h = {sh};
 
-	h.seqs = xcalloc(sh->iterations, sizeof(*h.seqs));
-	h.lens = xcalloc(sh->iterations, sizeof(*h.lens));
 	h.marks = xcalloc(sh->suite.nr, sizeof(*h.marks));
 	for (size_t it = 0; it < sh->iterations && !sh->stopped; it++) {
 		uint64_t s = rng_derive(sh->seed, it);
 		struct signature sig;
 		ssize_t at;
 
-		build_sequence(sh, it, s, &h.seqs[it], &h.lens[it]);
+		free(h.seq);
+		build_sequence(sh, it, s, &h.seq, &h.len);
 		h.iter = it;
-		printf("iteration %zu/%u: seed %llu, %zu tests\n", it + 1,
-		       sh->iterations, (unsigned long long)s, h.lens[it]);
+		say("iteration %zu/%u: seed %llu, %zu tests\n", it + 1,
+		    sh->iterations, (unsigned long long)s, h.len);
 		fflush(stdout);
 		sh->trial_seed = s;
 		sh->run_no = (unsigned)it + 1;
-		at = run_sequence(sh, h.seqs[it], h.lens[it], &sig, true,
-				  mark_pass, &h);
+		at = run_sequence(sh, h.seq, h.len, &sig, true, mark_pass, &h);
 		if (at < 0)
 			break;
-		if ((size_t)at == h.lens[it])
+		if ((size_t)at == h.len)
 			continue;
 		sh->want = sig;
 		save_evidence(sh, it);
 		char buf[64];
-		printf("%s failed (%s) after %zd tests\n",
-		       sh->suite.tests[h.seqs[it][at]].name,
-		       sig_describe(&sig, buf, sizeof(buf)), at);
+		say("%s failed (%s) after %zd tests\n",
+		    sh->suite.tests[h.seq[at]].name,
+		    sig_describe(&sig, buf, sizeof(buf)), at);
 		fflush(stdout);
-		if (explained(sh, h.seqs[it], (size_t)at + 1))
+		if (explained(sh, h.seq, (size_t)at + 1))
 			continue;
-		printf("shrinking %zd tests\n", at + 1);
-		shrink_and_report(sh, &h, h.seqs[it], (size_t)at + 1, s);
+		say("shrinking %zd tests\n", at + 1);
+		shrink_and_report(sh, &h, h.seq, (size_t)at + 1, s);
 	}
-	for (size_t it = 0; it < sh->iterations; it++)
-		free(h.seqs[it]);
-	free(h.seqs);
-	free(h.lens);
+	free(h.seq);
 	free(h.marks);
 }
 
@@ -782,21 +834,20 @@ static void bug_mode(struct shuffle *sh)
 			break;
 		}
 		if (sh->failed == before) {
-			printf("%s: ok\n", sh->suite.tests[i].name);
+			say("%s: ok\n", sh->suite.tests[i].name);
 			continue;
 		}
-		printf("%s: FAILED (%s)\n", sh->suite.tests[i].name,
-		       sig_describe(&sig, buf, sizeof(buf)));
+		say("%s: FAILED (%s)\n", sh->suite.tests[i].name,
+		    sig_describe(&sig, buf, sizeof(buf)));
 		const char *paths[2] = {sh->out_path, sh->err_path};
 		for (int k = 0; k < 2; k++) {
 			struct strbuf sb = STRBUF_INIT;
 			bool cut = false;
 			if (strbuf_read_file_tail(&sb, paths[k], 4096, &cut) >
 			    0)
-				printf("  [%s%s]\n%s%s",
-				       k ? "stderr" : "stdout",
-				       cut ? ", tail" : "", sb.buf,
-				       sb.buf[sb.len - 1] == '\n' ? "" : "\n");
+				say("  [%s%s]\n%s%s", k ? "stderr" : "stdout",
+				    cut ? ", tail" : "", sb.buf,
+				    sb.buf[sb.len - 1] == '\n' ? "" : "\n");
 			strbuf_release(&sb);
 		}
 		sh->exit_code = EXIT_FOUND;
@@ -874,7 +925,7 @@ static void write_report(struct shuffle *sh, bool to_stdout)
 	if (to_stdout) {
 		fputs("\n", stdout);
 		fwrite(sb.buf, 1, sb.len, stdout);
-		printf("report: %s\n", sh->report_path);
+		say("report: %s\n", sh->report_path);
 	}
 	strbuf_release(&sb);
 }
@@ -914,7 +965,7 @@ static void drop_skipped(struct shuffle *sh)
 	for (size_t i = 0; i < sh->suite.nr; i++) {
 		struct test_entry *t = &sh->suite.tests[i];
 		if (t->skip_reason) {
-			printf("skipping %s: %s\n", t->name, t->skip_reason);
+			say("skipping %s: %s\n", t->name, t->skip_reason);
 			sh->skipped++;
 			free(t->name);
 			free(t->path);
@@ -1105,15 +1156,17 @@ int cmd_shuffle(int argc, const char **argv)
 	sh.self_exe = find_self(NULL);
 	run_command_init();
 
-	printf("ordeal shuffle: seed %llu, %zu tests, order %s\n",
-	       (unsigned long long)sh.seed, sh.suite.nr, order);
+	say("ordeal shuffle: seed %llu, %zu tests, order %s\n",
+	    (unsigned long long)sh.seed, sh.suite.nr, order);
 	fflush(stdout);
 	sh.exit_code = EXIT_OK;
+	status_enabled = !sh.verbose && isatty(2);
 	if (sh.bug_mode)
 		bug_mode(&sh);
 	else
 		hunt(&sh);
 
+	status_clear();
 	exit_code = sh.exit_code;
 	if (run_command_interrupted()) {
 		run_command_kill_all();
