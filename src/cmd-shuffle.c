@@ -267,7 +267,10 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 	cp.err = CHILD_FILE;
 	cp.err_path = sh->err_path;
 	cp.timeout_ns = t->timeout_ns ? t->timeout_ns : sh->timeout_ns;
-	if (count)
+	if (sh->bug_mode)
+		status("bug mode: test %u/%zu %.40s", sh->run_no, sh->suite.nr,
+		       t->name);
+	else if (count)
 		status("iteration %u/%u: test %zu/%zu %.40s", sh->run_no,
 		       sh->iterations, sh->seq_pos + 1, sh->seq_len, t->name);
 	else
