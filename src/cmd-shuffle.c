@@ -91,13 +91,11 @@ struct shuffle {
 };
 
 static const char *const shuffle_usage[] = {
-	"ordeal shuffle [--order random|repeat|rotate] [--times N] "
-	"[--iterations N]",
-	"               [--seed N] [--report FILE] [--verbose] [--bug-mode]",
-	"               [--setup CMD] [--teardown CMD] [--slate SPEC] [-j N]",
-	"               [--confirm N] [--failure RE] [--timeout DUR]",
-	"               [--list FILE --exec TEMPLATE] [TEST...]",
-	NULL};
+	"ordeal shuffle [options] TEST...",
+	"ordeal shuffle [options] --list FILE --exec TEMPLATE",
+	"ordeal shuffle --bug-mode [options] TEST...",
+	NULL,
+};
 
 /*
  * The live status line: on stderr, only when it is a terminal (and not
