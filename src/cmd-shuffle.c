@@ -580,6 +580,8 @@ static bool find_setters(struct shuffle *sh, struct hunt *h, size_t victim,
 }
 
 /* Shrink the failing sequence seq[0..n-1] (victim last) and report it. */
+static void copy_outputs(struct shuffle *sh, const char *dir);
+
 static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 			      const size_t *seq, size_t n, uint64_t iter_seed)
 {
@@ -625,6 +627,13 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 		add_repro(sh, &text, res.seq, res.n);
 		strbuf_addch(&text, '\n');
 		make_key(sh, &key, "polluter", res.seq, res.n);
+		if (sh->evidence) {
+			/* the last trial was the minimal sequence's check */
+			char *d = path_join(sh->evidence, "minimal");
+			copy_outputs(sh, d);
+			strbuf_addf(&text, "  minimal run's evidence: %s\n", d);
+			free(d);
+		}
 		xseq = res.seq;
 		xn = res.n;
 		sh->exit_code = EXIT_FOUND;
@@ -691,10 +700,26 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
  * Keep the first failure's evidence (the victim's stdout, stderr and
  * result.json) beside the report: REPORT-without-.txt.evidence/iteration-N.
  */
-static void save_evidence(struct shuffle *sh, size_t iter)
+/* Copy the last failing test's stdout, stderr, result.json into dir. */
+static void copy_outputs(struct shuffle *sh, const char *dir)
 {
 	const char *src[3] = {sh->out_path, sh->err_path, sh->json_path};
 	const char *dst[3] = {"stdout", "stderr", "result.json"};
+
+	if (mkdir_p(dir, 0777) < 0) {
+		warning_errno("cannot create '%s'", dir);
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		char *to = path_join(dir, dst[i]);
+		if (copy_recursive(src[i], to) < 0)
+			warning_errno("cannot keep '%s'", to);
+		free(to);
+	}
+}
+
+static void save_evidence(struct shuffle *sh, size_t iter)
+{
 	struct strbuf dir = STRBUF_INIT;
 	size_t len = strlen(sh->report_path);
 
@@ -703,18 +728,7 @@ static void save_evidence(struct shuffle *sh, size_t iter)
 	strbuf_add(&dir, sh->report_path, len);
 	strbuf_addf(&dir, ".evidence/iteration-%zu", iter + 1);
 	free(sh->evidence);
-	sh->evidence = NULL;
-	if (mkdir_p(dir.buf, 0777) < 0) {
-		warning_errno("cannot create '%s'", dir.buf);
-		strbuf_release(&dir);
-		return;
-	}
-	for (int i = 0; i < 3; i++) {
-		char *to = path_join(dir.buf, dst[i]);
-		if (copy_recursive(src[i], to) < 0)
-			warning_errno("cannot keep '%s'", to);
-		free(to);
-	}
+	copy_outputs(sh, dir.buf);
 	sh->evidence = strbuf_detach(&dir, NULL);
 }
 
