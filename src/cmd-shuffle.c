@@ -84,7 +84,7 @@ struct shuffle {
 	struct finding *findings;
 	size_t nr_findings, alloc_findings;
 	bool stopped;	   /* interrupted or setup failed */
-	bool seeking_pass; /* trials answer "not a clean pass" (setters) */
+	bool seeking_pass; /* trials run past failures before the victim */
 	size_t seq_pos, seq_len; /* for the status line */
 	char *evidence;		 /* the current failure's evidence directory */
 	int exit_code;
@@ -318,7 +318,7 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 
 /*
  * Run a sequence between --setup and --teardown, stopping at the first
- * failing test.  Returns its position, n when all passed, or -1 when
+ * failing test (when looking for state-setters, at the victim only).  Returns its position, n when all passed, or -1 when
  * stopped (interrupt, or a setup that failed: sh->stopped is set).
  * `passed_at` (may be NULL) is called for each test that passed.
  */
@@ -341,6 +341,8 @@ static ssize_t run_sequence(struct shuffle *sh, const size_t *seq, size_t n,
 			at = -1;
 			break;
 		}
+		if (r && sh->seeking_pass && i + 1 < n)
+			continue; /* looking for setters: only the victim counts */
 		if (r) {
 			at = (ssize_t)i;
 			break;
@@ -372,8 +374,6 @@ static int shuffle_trial(void *ctx, const size_t *seq, size_t n)
 	at = run_sequence(sh, seq, n, &sig, false, NULL, NULL);
 	if (at < 0)
 		return -1;
-	if (sh->seeking_pass)
-		return at != (ssize_t)n;
 	return at == (ssize_t)n - 1 && sig.kind == sh->want.kind &&
 	       sig.value == sh->want.value;
 }

@@ -29,10 +29,10 @@
  * The opposite dependency (a "brittle" test that fails alone and passes
  * only after some state-setter ran) is found with the same machinery: give
  * a sequence in which the test passed and set `invert`, with an oracle
- * that answers 0 only for a clean pass (every test, the victim included,
- * passed).  The module then looks for a 1-minimal prefix that makes the
- * victim pass; SHRINK_ALONE then means "it passes alone too" (so it is
- * not brittle).
+ * that still answers "the test failed the way it fails alone" (ignoring
+ * what the tests before it do).  The module then looks for a 1-minimal
+ * prefix that makes the victim pass; SHRINK_ALONE then means "it passes
+ * alone too" (so it is not brittle).
  */
 #ifndef ORDEAL_SHRINK_H
 #define ORDEAL_SHRINK_H
