@@ -22,6 +22,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <limits.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -318,9 +319,10 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 
 /*
  * Run a sequence between --setup and --teardown, stopping at the first
- * failing test (when looking for state-setters, at the victim only).  Returns its position, n when all passed, or -1 when
- * stopped (interrupt, or a setup that failed: sh->stopped is set).
- * `passed_at` (may be NULL) is called for each test that passed.
+ * failing test (when looking for state-setters, at the victim only).  Returns
+ * its position, n when all passed, or -1 when stopped (interrupt, or a setup
+ * that failed: sh->stopped is set). `passed_at` (may be NULL) is called for
+ * each test that passed.
  */
 static ssize_t run_sequence(struct shuffle *sh, const size_t *seq, size_t n,
 			    struct signature *sig, bool count,
@@ -342,7 +344,8 @@ static ssize_t run_sequence(struct shuffle *sh, const size_t *seq, size_t n,
 			break;
 		}
 		if (r && sh->seeking_pass && i + 1 < n)
-			continue; /* looking for setters: only the victim counts */
+			continue; /* looking for setters: only the victim counts
+				   */
 		if (r) {
 			at = (ssize_t)i;
 			break;
@@ -450,6 +453,8 @@ static void add_stats(struct strbuf *sb, const struct shrink_stats *st,
 }
 
 /* Record a finding unless the same one was reported before. */
+static int write_report(struct shuffle *sh, bool final);
+
 static void add_finding(struct shuffle *sh, struct strbuf *key,
 			struct strbuf *text, const size_t *seq, size_t n)
 {
@@ -475,6 +480,7 @@ static void add_finding(struct shuffle *sh, struct strbuf *key,
 	}
 	say("\nfinding %zu:\n%s\n", sh->nr_findings, f->text.buf);
 	fflush(stdout);
+	write_report(sh, false);
 }
 
 static void make_key(struct shuffle *sh, struct strbuf *key, const char *cls,
@@ -901,9 +907,15 @@ static void add_build_params(struct strbuf *sb)
 			strbuf_addf(sb, "    %s\n", *e);
 }
 
-static void write_report(struct shuffle *sh, bool to_stdout)
+/*
+ * Write the report file (atomically), and with `final` print it on stdout
+ * too.  It is first written before any test runs (so a bad path fails
+ * early) and again after each finding, so a crash loses nothing found.
+ */
+static int write_report(struct shuffle *sh, bool final)
 {
 	struct strbuf sb = STRBUF_INIT;
+	int ret = 0;
 
 	strbuf_addf(&sb, "ordeal shuffle report\n");
 	strbuf_addf(&sb, "seed: %llu\n", (unsigned long long)sh->seed);
@@ -924,7 +936,9 @@ static void write_report(struct shuffle *sh, bool to_stdout)
 	else if (sh->stopped)
 		strbuf_addstr(&sb, "status: stopped: a setup command "
 				   "failed\n");
-	if (!sh->nr_findings)
+	else if (!final)
+		strbuf_addstr(&sb, "status: running\n");
+	if (!sh->nr_findings && final)
 		strbuf_addstr(&sb, sh->exit_code
 					   ? "\nproblems: see above\n"
 					   : "\nno order dependency found\n");
@@ -936,13 +950,14 @@ static void write_report(struct shuffle *sh, bool to_stdout)
 	strbuf_addf(&sb, "\nordeal: %zu passed, %zu failed, %zu skipped\n",
 		    sh->passed, sh->failed, sh->skipped);
 	if (strbuf_write_file_atomic(&sb, sh->report_path) < 0)
-		warning("cannot write the report to '%s'", sh->report_path);
-	if (to_stdout) {
-		fputs("\n", stdout);
+		ret = error("cannot write the report to '%s'", sh->report_path);
+	if (final) {
+		say("\n");
 		fwrite(sb.buf, 1, sb.len, stdout);
 		say("report: %s\n", sh->report_path);
 	}
 	strbuf_release(&sb);
+	return ret;
 }
 
 static int parse_order(const char *s, enum order *o)
@@ -1026,7 +1041,8 @@ int cmd_shuffle(int argc, const char **argv)
 	struct shuffle sh = {0};
 	const char *order = "random", *seed_str = NULL, *slate = NULL;
 	const char *list = NULL;
-	unsigned long long times = 10, iterations = 0, confirm = 1, jobs = 1;
+	unsigned long long times = 10, iterations = ULLONG_MAX, confirm = 1;
+	unsigned long long jobs = 1;
 	char stamp[32];
 	time_t now = time(NULL);
 	int exit_code;
@@ -1080,11 +1096,11 @@ int cmd_shuffle(int argc, const char **argv)
 	if (!confirm || confirm > 1000)
 		return error("--confirm must be between 1 and 1000"),
 		       EXIT_USAGE;
-	if (iterations > 1000000)
-		return error("--iterations must be at most 1000000"),
+	if (iterations != ULLONG_MAX && (!iterations || iterations > 1000000))
+		return error("--iterations must be between 1 and 1000000"),
 		       EXIT_USAGE;
 	/* the same sequence again and again finds nothing new */
-	sh.iterations = iterations		   ? (unsigned)iterations
+	sh.iterations = iterations != ULLONG_MAX   ? (unsigned)iterations
 			: sh.order == ORDER_REPEAT ? 1
 						   : 10;
 	if (seed_str) {
@@ -1175,6 +1191,8 @@ int cmd_shuffle(int argc, const char **argv)
 	    (unsigned long long)sh.seed, sh.suite.nr, order);
 	fflush(stdout);
 	sh.exit_code = EXIT_OK;
+	if (write_report(&sh, false) < 0)
+		goto out;
 	status_enabled = !sh.verbose && isatty(2);
 	if (sh.bug_mode)
 		bug_mode(&sh);
