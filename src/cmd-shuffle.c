@@ -50,6 +50,14 @@ struct finding {
 	struct signature sig;
 	size_t *seq; /* ...after this minimal sequence (victim last) */
 	size_t n;
+	/*
+	 * "fails alone" findings: the text up to the classification, so a
+	 * later pass of the victim after other tests can upgrade it to "needs
+	 * a state-setter"; and the pass mark last tried.
+	 */
+	bool alone;
+	size_t head_len;
+	size_t tried_iter, tried_pos;
 };
 
 struct shuffle {
@@ -84,8 +92,9 @@ struct shuffle {
 	size_t passed, failed, skipped;
 	struct finding *findings;
 	size_t nr_findings, alloc_findings;
-	bool stopped;	   /* interrupted or setup failed */
-	bool seeking_pass; /* trials run past failures before the victim */
+	bool stopped;	       /* interrupted or setup failed */
+	bool seeking_pass;     /* trials run past failures before the victim */
+	size_t alone_head_len; /* set when the finding being made is "alone" */
 	size_t seq_pos, seq_len; /* for the status line */
 	char *evidence;		 /* the current failure's evidence directory */
 	int exit_code;
@@ -473,6 +482,9 @@ static void add_finding(struct shuffle *sh, struct strbuf *key,
 	f->sig = sh->want;
 	f->n = n;
 	f->seq = NULL;
+	f->alone = sh->alone_head_len > 0;
+	f->head_len = sh->alone_head_len;
+	f->tried_iter = f->tried_pos = 0;
 	if (n) {
 		f->victim = seq[n - 1];
 		f->seq = xmalloc(st_mult(n, sizeof(*seq)));
@@ -603,6 +615,7 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 	opt.ctx = sh;
 	opt.on_reduce = on_reduce;
 	opt.confirm = sh->confirm;
+	sh->alone_head_len = 0;
 	free(sh->best);
 	sh->best = xmalloc(st_mult(n, sizeof(*seq)));
 	memcpy(sh->best, seq, n * sizeof(*seq));
@@ -653,6 +666,7 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 			strbuf_addbuf(&text, &stext);
 			strbuf_addbuf(&key, &skey);
 		} else if (!sh->stopped) {
+			sh->alone_head_len = text.len;
 			strbuf_addstr(&text, "  classification: fails alone "
 					     "(not order-dependent)\n");
 			add_stats(&text, &res.stats, "checks");
@@ -795,6 +809,44 @@ static void build_sequence(struct shuffle *sh, size_t iter, uint64_t seed,
 	*len = n;
 }
 
+/*
+ * A victim reported as failing alone has since passed after other tests:
+ * look for its state-setter now, and upgrade the finding if there is one.
+ * Returns whether the finding was upgraded.
+ */
+static bool upgrade_alone(struct shuffle *sh, struct hunt *h, size_t victim)
+{
+	struct pass_mark *m = &h->marks[victim];
+	struct strbuf text = STRBUF_INIT, key = STRBUF_INIT;
+
+	if (!m->set || !m->pos)
+		return false;
+	for (size_t i = 0; i < sh->nr_findings; i++) {
+		struct finding *f = &sh->findings[i];
+		if (!f->alone || f->victim != victim ||
+		    f->sig.kind != sh->want.kind ||
+		    f->sig.value != sh->want.value ||
+		    (f->tried_iter == m->iter + 1 && f->tried_pos == m->pos))
+			continue;
+		f->tried_iter = m->iter + 1;
+		f->tried_pos = m->pos;
+		if (!find_setters(sh, h, victim, &text, &key))
+			break;
+		strbuf_setlen(&f->text, f->head_len);
+		strbuf_addbuf(&f->text, &text);
+		free(f->key);
+		f->key = strbuf_detach(&key, NULL);
+		f->alone = false;
+		say("\nfinding %zu updated:\n%s\n", i + 1, f->text.buf);
+		write_report(sh, false);
+		strbuf_release(&text);
+		return true;
+	}
+	strbuf_release(&text);
+	strbuf_release(&key);
+	return false;
+}
+
 static void hunt(struct shuffle *sh)
 {
 	struct hunt h = {sh};
@@ -825,6 +877,8 @@ static void hunt(struct shuffle *sh)
 		    sh->suite.tests[h.seq[at]].name,
 		    sig_describe(&sig, buf, sizeof(buf)), at);
 		fflush(stdout);
+		if (upgrade_alone(sh, &h, h.seq[at]))
+			continue;
 		if (explained(sh, h.seq, (size_t)at + 1))
 			continue;
 		say("shrinking %zd tests\n", at + 1);
