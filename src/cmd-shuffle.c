@@ -393,8 +393,11 @@ static int shuffle_trial(void *ctx, const size_t *seq, size_t n)
 static void on_reduce(void *ctx, const size_t *seq, size_t n, unsigned k)
 {
 	struct shuffle *sh = ctx;
-	say("*** reduction %u succeeded: %zu tests ***\n", k, n);
-	fflush(stdout);
+	/* the victim alone is the isolation step's verdict, not a reduction */
+	if (n > 1) {
+		say("*** reduction %u succeeded: %zu tests ***\n", k, n);
+		fflush(stdout);
+	}
 	sh->best = xrealloc(sh->best, st_mult(n, sizeof(*seq)));
 	memcpy(sh->best, seq, n * sizeof(*seq));
 	sh->best_n = n;
