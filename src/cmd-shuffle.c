@@ -30,6 +30,9 @@
 #include <gnu/libc-version.h>
 #endif
 
+/* "s" unless there is exactly one. */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 /* How much of a test's output --failure looks at (its tail). */
 #define FAILURE_SCAN_MAX (4u << 20)
 
@@ -382,7 +385,7 @@ static int shuffle_trial(void *ctx, const size_t *seq, size_t n)
 		return -1;
 	sh->run_no++;
 	if (sh->verbose)
-		say("trial %u: %zu tests\n", sh->run_no, n);
+		say("trial %u: %zu test%s\n", sh->run_no, n, PLURAL(n));
 	at = run_sequence(sh, seq, n, &sig, false, NULL, NULL);
 	if (at < 0)
 		return -1;
@@ -632,7 +635,7 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 	strbuf_addf(&text, "  seed: %llu (sequence seed %llu)\n",
 		    (unsigned long long)sh->seed,
 		    (unsigned long long)iter_seed);
-	strbuf_addf(&text, "  failing sequence: %zu tests\n", n);
+	strbuf_addf(&text, "  failing sequence: %zu test%s\n", n, PLURAL(n));
 	if (sh->evidence)
 		strbuf_addf(&text, "  evidence: %s\n", sh->evidence);
 	switch (res.verdict) {
@@ -876,15 +879,15 @@ static void hunt(struct shuffle *sh)
 		sh->want = sig;
 		save_evidence(sh, it);
 		char buf[64];
-		say("%s failed (%s) after %zd tests\n",
+		say("%s failed (%s) after %zd test%s\n",
 		    sh->suite.tests[h.seq[at]].name,
-		    sig_describe(&sig, buf, sizeof(buf)), at);
+		    sig_describe(&sig, buf, sizeof(buf)), at, PLURAL(at));
 		fflush(stdout);
 		if (upgrade_alone(sh, &h, h.seq[at]))
 			continue;
 		if (explained(sh, h.seq, (size_t)at + 1))
 			continue;
-		say("shrinking %zd tests\n", at + 1);
+		say("shrinking %zd test%s\n", at + 1, PLURAL(at + 1));
 		shrink_and_report(sh, &h, h.seq, (size_t)at + 1, s);
 	}
 	free(h.seq);
@@ -960,7 +963,9 @@ static void add_build_params(struct strbuf *sb)
 			strbuf_addf(sb, "    %s=%s\n", vars[i], v);
 	}
 	for (char **e = environ; *e; e++)
-		if (!strncmp(*e, "ORDEAL_", 7))
+		/* the child token is run-command's, different every run */
+		if (!strncmp(*e, "ORDEAL_", 7) &&
+		    strncmp(*e, "ORDEAL_CHILD_TOKEN=", 19))
 			strbuf_addf(sb, "    %s\n", *e);
 }
 
