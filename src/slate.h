@@ -60,13 +60,21 @@
 #include "common.h"
 
 struct slate;
+struct strbuf;
 struct slate_run;
 
 /* A backend's methods.  Optional ones may be NULL. */
 struct slate_ops {
 	const char *name; /* "overlay" */
-	/* Check that the backend can work here; fill in s->work.  */
-	int (*open)(struct slate *s);
+	/*
+	 * Check that the backend can work here, before any run.  On failure
+	 * append to `why` a message naming the fix and return -1 (nothing
+	 * printed: auto tries the next backend).  Backends with
+	 * own_work_area create s->work themselves (zfs: a dataset);
+	 * for the others it exists already.
+	 */
+	int (*open)(struct slate *s, struct strbuf *why);
+	bool own_work_area;
 	/* Make the run's slate (r->dir already exists unless zfs). */
 	int (*create)(struct slate *s, struct slate_run *r);
 	/* In the child after fork, before exec; async-signal-safe enough
@@ -85,6 +93,7 @@ struct slate {
 	char *spec;	   /* as given: "overlay:src" */
 	char *source;	   /* DIR, SUBVOL or POOL/DS@SNAP; NULL for none */
 	char *work;	   /* the working area (absolute), after slate_open */
+	char *prefix;	   /* "ordeal", "gocrash": the working area's name */
 	char *work_dataset; /* zfs only: POOL/DS/<prefix>-<ms> */
 	int64_t created_ms; /* the <ms> in the working area's name */
 	bool quiet;	   /* no "created zfs dataset" style notes */
@@ -96,6 +105,7 @@ struct slate {
 #define SLATE_INIT { NULL }
 
 struct slate_run {
+	struct slate *slate; /* set by slate_run_create */
 	int thread, run;
 	char *name; /* "thread-T-run-R" */
 	char *dir;  /* evidence dir, absolute */
@@ -103,6 +113,10 @@ struct slate_run {
 	/* For the child: set when the slate must be made there (an overlay
 	 * in a new user+mount namespace).  Use slate_run_pre_exec. */
 	bool pre_exec;
+	/* With pre_exec: where the child goes after making its slate (the
+	 * caller sets it to root or root/SUBDIR and leaves child.dir NULL,
+	 * since the directory only exists once the mount is made). */
+	char *start_dir;
 	bool live; /* created and not yet kept or discarded */
 	char *dataset; /* zfs: the clone's name */
 	void *priv;
@@ -154,7 +168,6 @@ void slate_close(struct slate *s);
  * cwd or root under `path` (via /proc; nothing where there is no /proc).
  * Returns the number of holders found.
  */
-struct strbuf;
 int slate_describe_holders(struct strbuf *sb, const char *path);
 
 #endif
