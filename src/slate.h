@@ -84,6 +84,8 @@ struct slate_ops {
 	int (*keep)(struct slate *s, struct slate_run *r);
 	/* The run ended and its slate goes: remove it entirely. */
 	int (*destroy)(struct slate *s, struct slate_run *r);
+	/* Remove the working area (own_work_area backends). Optional. */
+	int (*abandon)(struct slate *s);
 	/* Release backend state (the working area stays). Optional. */
 	void (*close)(struct slate *s);
 };
@@ -161,6 +163,12 @@ int slate_run_keep(struct slate *s, struct slate_run *r, const char *why);
 int slate_run_discard(struct slate *s, struct slate_run *r);
 
 void slate_run_clear(struct slate_run *r);
+
+/*
+ * Remove the working area (zfs: destroy the working dataset) when the
+ * invocation ends before anything worth keeping was made in it.
+ */
+int slate_abandon(struct slate *s);
 void slate_close(struct slate *s);
 
 /*

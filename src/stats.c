@@ -159,13 +159,14 @@ void stats_normalize_line(struct strbuf *out, const char *s, size_t len)
 		}
 		if (word_start && isxdigit(c)) {
 			size_t j = i;
-			bool digit = false;
+			bool digit = false, letter = false;
 
 			while (j < len && isxdigit((unsigned char)s[j])) {
 				digit |= isdigit((unsigned char)s[j]) != 0;
+				letter |= isalpha((unsigned char)s[j]) != 0;
 				j++;
 			}
-			if (j - i >= 8 && digit &&
+			if (j - i >= 8 && digit && letter &&
 			    (j == len || !isalnum((unsigned char)s[j]))) {
 				i = j;
 				strbuf_addstr(out, "0xX");

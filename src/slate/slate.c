@@ -67,7 +67,7 @@ static char *default_workdir(const struct slate *s)
 	char *abs, *slash;
 
 	if (!s->source || s->ops == &slate_none_ops)
-		return xstrdup(".");
+		return path_absolute(".");
 	/* Next to the source (as gocrash): the same filesystem, which
 	 * reflink and btrfs snapshots need. */
 	abs = path_absolute(s->source);
@@ -224,6 +224,15 @@ void slate_run_clear(struct slate_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int slate_abandon(struct slate *s)
+{
+	if (s->ops && s->ops->abandon)
+		return s->ops->abandon(s);
+	if (s->work && slate_remove_tree(s->work) < 0 && errno != ENOENT)
+		return error_errno("cannot remove '%s'", s->work);
+	return 0;
+}
+
 void slate_close(struct slate *s)
 {
 	if (s->ops && s->ops->close)
@@ -239,7 +248,7 @@ void slate_close(struct slate *s)
 /* Whether /proc/<pid>/<what> (a symlink) points inside `path`. */
 static bool link_inside(const char *pid, const char *what, const char *path)
 {
-	char link[300], target[4096];
+	char link[640], target[4096];
 	ssize_t n;
 
 	snprintf(link, sizeof(link), "/proc/%s/%s", pid, what);
@@ -321,8 +330,17 @@ int slate_describe_holders(struct strbuf *sb, const char *path)
 int slate_exec(struct strbuf *out, const char *const *argv)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
+	/*
+	 * After Ctrl-C the slates still have to be destroyed, and a wait
+	 * that sees the interrupt kills what it waits for: hold the
+	 * interrupt back while the tool runs (they are short), then
+	 * restore it.
+	 */
+	int held_sig = run_command_interrupted();
 	int ret;
 
+	if (held_sig)
+		run_command_interrupt(0);
 	strvec_pushv(&cp.args, argv);
 	strvec_push(&cp.env, "LC_ALL=C");
 	cp.use_path = true;
@@ -331,6 +349,8 @@ int slate_exec(struct strbuf *out, const char *const *argv)
 	cp.err = CHILD_STDOUT;
 	cp.timeout_ns = 10 * 60 * NS_PER_SEC;
 	if (start_command(&cp) < 0) {
+		if (held_sig)
+			run_command_interrupt(held_sig);
 		errno = cp.result.spawn_errno;
 		child_process_clear(&cp);
 		return -1;
@@ -345,6 +365,8 @@ int slate_exec(struct strbuf *out, const char *const *argv)
 	close(cp.out_fd);
 	cp.out_fd = -1;
 	finish_command(&cp);
+	if (held_sig && !run_command_interrupted())
+		run_command_interrupt(held_sig);
 	if (!cp.result.started) {
 		errno = cp.result.spawn_errno;
 		ret = -1;

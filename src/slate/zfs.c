@@ -168,7 +168,15 @@ static int zfs_destroy(struct slate *s UNUSED, struct slate_run *r)
 	return destroy_dataset(r->dataset, r->dir, false);
 }
 
+static int zfs_abandon(struct slate *s)
+{
+	if (!s->work_dataset)
+		return 0;
+	return destroy_dataset(s->work_dataset, s->work, true);
+}
+
 const struct slate_ops slate_zfs_ops = {
+	.abandon = zfs_abandon,
 	.name = "zfs",
 	.own_work_area = true,
 	.open = zfs_open,

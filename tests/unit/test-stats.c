@@ -91,6 +91,7 @@ static void test_normalize(void **state)
 	check_norm("hash deadbeef12 vs ./rel/path ok",
 		   "hash 0xX vs PATH ok");
 	check_norm("took 1.25s", "took Ns");
+	check_norm("seed 18446744073709551615 bad", "seed N bad");
 	check_norm("a/b stays", "a/b stays");
 	check_norm("", "");
 }
