@@ -283,7 +283,10 @@ static int start_run(struct loop *L, struct loop_slot *s)
 	start_dir = run_start_dir(L, &s->run);
 	/* "./x" means the slate's x: resolve it where the run starts. */
 	if (strchr(c->argv[0], '/') && c->argv[0][0] != '/' && start_dir) {
-		char *abs = path_join(start_dir, c->argv[0]);
+		char *joined = path_join(start_dir, c->argv[0]);
+		char *abs = path_normalize(joined);
+
+		free(joined);
 
 		free((char *)cp->args.v[0]);
 		cp->args.v[0] = abs;
@@ -520,18 +523,16 @@ static bool slot_has_budget(const struct loop *L, const struct loop_slot *s)
 	return true;
 }
 
-static void write_summary_json(struct loop *L, int status)
+static void summary_json(struct strbuf *out, struct loop *L, int status,
+			 bool pretty)
 {
 	struct loop_config *c = L->c;
-	struct strbuf out = STRBUF_INIT, repro = STRBUF_INIT;
+	struct strbuf repro = STRBUF_INIT;
 	struct json_writer w;
 	double lo, hi;
-	char *path;
 
-	if (!L->slate.work)
-		return;
 	stats_wilson(L->failed, L->finished, &lo, &hi);
-	json_init(&w, &out, true);
+	json_init(&w, out, pretty);
 	json_object_begin(&w);
 	json_key(&w, "command");
 	json_array_begin(&w);
@@ -607,26 +608,33 @@ static void write_summary_json(struct loop *L, int status)
 	json_key(&w, "exit_status");
 	json_int(&w, status);
 	json_object_end(&w);
-	strbuf_addch(&out, '\n');
-	path = path_join(L->slate.work, "summary.json");
-	if (strbuf_write_file(&out, path) < 0)
-		warning_errno("cannot write '%s'", path);
-	if (c->json) {
-		/* The last line of --json output: the summary, compact. */
-		struct strbuf line = STRBUF_INIT;
-
-		strbuf_addstr(&line, "{\"summary\": ");
-		for (size_t i = 0; i < out.len; i++)
-			if (out.buf[i] != '\n')
-				strbuf_addch(&line, out.buf[i]);
-		strbuf_addstr(&line, "}\n");
-		fwrite(line.buf, 1, line.len, stdout);
-		fflush(stdout);
-		strbuf_release(&line);
-	}
-	free(path);
-	strbuf_release(&out);
+	strbuf_addch(out, '\n');
 	strbuf_release(&repro);
+}
+
+static void write_summary_json(struct loop *L, int status)
+{
+	struct strbuf out = STRBUF_INIT;
+	char *path;
+
+	if (L->slate.work) {
+		summary_json(&out, L, status, true);
+		path = path_join(L->slate.work, "summary.json");
+		if (strbuf_write_file(&out, path) < 0)
+			warning_errno("cannot write '%s'", path);
+		free(path);
+	}
+	if (L->c->json) {
+		/* The last line of --json output: the summary. */
+		strbuf_reset(&out);
+		strbuf_addstr(&out, "{\"summary\":");
+		summary_json(&out, L, status, false);
+		strbuf_setlen(&out, out.len - 1);
+		strbuf_addstr(&out, "}\n");
+		fwrite(out.buf, 1, out.len, stdout);
+		fflush(stdout);
+	}
+	strbuf_release(&out);
 }
 
 static void print_summary(struct loop *L)
@@ -941,9 +949,6 @@ static void loop_config_release(struct loop_config *c)
 
 static const char *const loop_usage[] = {
 	"ordeal loop [options] -- command [args...]",
-	"",
-	"Run a command again and again, each run on a clean slate, until it",
-	"fails; keep the evidence of every failed run.",
 	NULL,
 };
 
@@ -1074,11 +1079,8 @@ out:
 }
 
 static const char *const gocrash_usage[] = {
-	"ordeal gocrash [options] <SNAPSHOT>",
-	"",
-	"Run the Go test suite in a loop until it fails (gocrash's",
-	"interface). <SNAPSHOT>: ZFS snapshot for dataset containing",
-	"\"goroot\".",
+	"ordeal gocrash [--concurrency N] [--stop-after N] [--keep-success] "
+	"<SNAPSHOT>",
 	NULL,
 };
 

@@ -91,12 +91,12 @@ static int reflink_open(struct slate *s, struct strbuf *why)
 				    "--workdir on the filesystem of '%s'",
 				    s->source, s->work, s->source);
 		else
-			strbuf_addf(why, "cannot reflink '%s' into '%s' (%s): "
+			strbuf_addf(why, "cannot reflink '%s' into '%s': "
 				    "%s; this filesystem (%s) cannot share "
 				    "file data: use btrfs or XFS with "
 				    "reflink, or --slate copy:%s or "
 				    "overlay:%s", s->source, s->work,
-				    s->source, strerror(errno),
+				    strerror(errno),
 				    fs ? fs : "unknown", s->source,
 				    s->source);
 		goto out;
