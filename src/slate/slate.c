@@ -93,6 +93,12 @@ int slate_open(struct slate *s, const char *workdir, const char *prefix)
 		char *src = s->source ? path_absolute(s->source) : NULL;
 
 		base = workdir ? path_absolute(workdir) : default_workdir(s);
+		if (workdir && mkdir_p(base, 0777) < 0) {
+			error_errno("cannot create the working directory '%s'",
+				    base);
+			free(src);
+			goto out;
+		}
 		if (stat(base, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			error("working directory '%s' %s", base,
 			      errno == ENOENT ? "does not exist" :
