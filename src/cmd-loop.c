@@ -409,8 +409,8 @@ static void write_result_json(struct loop *L, struct loop_slot *s,
 	/* The cwd the run really had (the parent never chdirs for a
 	 * slate made in the child). */
 	s->cp.dir = s->run.start_dir;
-	if (run_result_write_json(path, &s->cp, s->seed, extra.buf) < 0)
-		warning_errno("cannot write '%s'", path);
+	/* On failure it says why itself. */
+	run_result_write_json(path, &s->cp, s->seed, extra.buf);
 	free(path);
 	strbuf_release(&extra);
 }
@@ -620,8 +620,7 @@ static void write_summary_json(struct loop *L, int status)
 	if (L->slate.work) {
 		summary_json(&out, L, status, true);
 		path = path_join(L->slate.work, "summary.json");
-		if (strbuf_write_file(&out, path) < 0)
-			warning_errno("cannot write '%s'", path);
+		strbuf_write_file(&out, path); /* says why on failure */
 		free(path);
 	}
 	if (L->c->json) {

@@ -186,8 +186,7 @@ static void write_status(const struct slate_run *r, const char *why)
 		return;
 	path = path_join(r->dir, "status");
 	strbuf_addf(&sb, "%s\n", why);
-	if (strbuf_write_file(&sb, path) < 0)
-		warning_errno("cannot write '%s'", path);
+	strbuf_write_file(&sb, path); /* says why itself on failure */
 	free(path);
 	strbuf_release(&sb);
 }
