@@ -234,13 +234,16 @@ static void status_line(struct loop *L, int64_t now)
 	struct strbuf sb = STRBUF_INIT;
 	double pct = L->finished ? 100.0 * (double)L->failed /
 				   (double)L->finished : 0.0;
+	int active = 0;
 
 	if (L->c->quiet)
 		return;
+	for (int i = 0; i < L->c->concurrency; i++)
+		active += L->slots[i].busy;
 	duration_format(&sb, (now - L->start_ns) / NS_PER_SEC * NS_PER_SEC);
 	strbuf_addf(&sb, ": %llu runs so far, %llu failure%s (%.2f%%), "
 		    "%d active\n", L->finished, L->failed,
-		    L->failed == 1 ? "" : "s", pct, run_command_running());
+		    L->failed == 1 ? "" : "s", pct, active);
 	fwrite(sb.buf, 1, sb.len, stderr);
 	fflush(stderr);
 	strbuf_release(&sb);
@@ -851,6 +854,11 @@ static int loop_main(struct loop_config *c)
 		if (!any_busy)
 			break;
 		now = clock_now_ns();
+		if (now >= L.next_status_ns) {
+			status_line(&L, now);
+			while (L.next_status_ns <= now)
+				L.next_status_ns += STATUS_EVERY_NS;
+		}
 		wait_ns = L.next_status_ns - now;
 		if (c->duration_ns && !L.stopping &&
 		    L.start_ns + c->duration_ns - now < wait_ns)
@@ -863,12 +871,6 @@ static int loop_main(struct loop_config *c)
 			/* Collect whatever else ended, without waiting. */
 			cp = run_command_interrupted() ? NULL :
 			     run_command_wait_any(0);
-		}
-		now = clock_now_ns();
-		if (now >= L.next_status_ns) {
-			status_line(&L, now);
-			while (L.next_status_ns <= now)
-				L.next_status_ns += STATUS_EVERY_NS;
 		}
 	}
 
