@@ -119,8 +119,9 @@ static int btrfs_destroy(struct slate *s UNUSED, struct slate_run *r)
 
 		strbuf_rtrim(&out);
 		if (slate_describe_holders(&holders, r->root))
-			error("cannot delete subvolume '%s': %s; held by %s",
-			      r->root, out.buf, holders.buf);
+			error("cannot delete subvolume '%s' (retried for 5s): "
+			      "%s; held by %s; it is left in place", r->root,
+			      out.buf, holders.buf);
 		else
 			error("cannot delete subvolume '%s': %s", r->root,
 			      out.buf);

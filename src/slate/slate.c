@@ -283,6 +283,32 @@ static void process_name(const char *pid, char *buf, size_t size)
 	}
 }
 
+/* Mounts strictly below `abs` (they keep it busy): "a tmpfs mount at X". */
+static int describe_mounts_below(struct strbuf *sb, const char *abs,
+				 int found)
+{
+	FILE *fp = fopen("/proc/self/mounts", "re");
+	struct strbuf line = STRBUF_INIT;
+	int n = 0;
+
+	if (!fp)
+		return 0;
+	while (strbuf_getline(&line, fp) != EOF) {
+		char dev[256], dir[4096], type[64];
+
+		if (sscanf(line.buf, "%255s %4095s %63s", dev, dir, type) != 3)
+			continue;
+		if (!strcmp(dir, abs) || !path_is_inside(dir, abs))
+			continue;
+		strbuf_addf(sb, "%sa %s mount at %s", found + n ? ", " : "",
+			    type, dir);
+		n++;
+	}
+	fclose(fp);
+	strbuf_release(&line);
+	return n;
+}
+
 int slate_describe_holders(struct strbuf *sb, const char *path)
 {
 	DIR *proc = opendir("/proc");
@@ -328,6 +354,7 @@ int slate_describe_holders(struct strbuf *sb, const char *path)
 		found++;
 	}
 	closedir(proc);
+	found += describe_mounts_below(sb, abs, found);
 	free(abs);
 	return found;
 }

@@ -37,7 +37,10 @@ static int destroy_dataset(const char *ds, const char *mountpoint,
 	struct strbuf out = STRBUF_INIT;
 	int rc = -1;
 
-	for (int i = 0; i < 100 && rc; i++) {
+	/* zfs-fuse answers "dataset is busy" right after a clone, and
+	 * umount says "target is busy" while something holds the mount:
+	 * both can pass, so retry for about five seconds. */
+	for (int i = 0; i < 50 && rc; i++) {
 		strbuf_reset(&out);
 		rc = zfs(&out, "destroy", recursive ? "-r" : ds,
 			 recursive ? ds : NULL, NULL, NULL, NULL);
@@ -50,14 +53,18 @@ static int destroy_dataset(const char *ds, const char *mountpoint,
 		struct strbuf holders = STRBUF_INIT;
 
 		strbuf_rtrim(&out);
+		strbuf_replace_all(&out, "\n", "; ");
 		if (rc < 0)
 			error_errno("cannot run 'zfs destroy %s'", ds);
 		else if (mountpoint &&
 			 slate_describe_holders(&holders, mountpoint))
-			error("cannot destroy '%s': %s; held by %s", ds,
-			      out.buf, holders.buf);
+			error("cannot destroy '%s' (retried for 5s): %s; held "
+			      "by %s; it is left in place: remove it with "
+			      "'zfs destroy -r %s'", ds, out.buf, holders.buf,
+			      ds);
 		else
-			error("cannot destroy '%s': %s", ds, out.buf);
+			error("cannot destroy '%s' (retried for 5s): %s; it "
+			      "is left in place", ds, out.buf);
 		strbuf_release(&holders);
 	}
 	strbuf_release(&out);
