@@ -189,6 +189,10 @@ static void reproduce_command(struct strbuf *sb, const struct loop *L,
 		strbuf_addstr(sb, " --cwd ");
 		add_shell_word(sb, c->cwd);
 	}
+	if (c->workdir) {
+		strbuf_addstr(sb, " --workdir ");
+		add_shell_word(sb, c->workdir);
+	}
 	if (c->timeout_ns != 10 * 60 * NS_PER_SEC) {
 		strbuf_addstr(sb, " --timeout ");
 		if (c->timeout_ns)
