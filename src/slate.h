@@ -120,6 +120,10 @@ struct slate_run {
 	 * since the directory only exists once the mount is made). */
 	char *start_dir;
 	bool live; /* created and not yet kept or discarded */
+	/* none: r->dir is a per-thread scratch dir renamed into place, so
+	 * a passing run costs no new inodes (ext4 inode allocation was
+	 * most of a fast run's cost). */
+	bool reused_dir;
 	char *dataset; /* zfs: the clone's name */
 	void *priv;
 };

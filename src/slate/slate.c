@@ -147,6 +147,12 @@ out:
 	return ret;
 }
 
+/* The none slate's per-thread evidence dir between runs. */
+static char *scratch_dir(const struct slate *s, int thread)
+{
+	return xstrfmt("%s/.thread-%d", s->work, thread);
+}
+
 int slate_run_create(struct slate *s, struct slate_run *r, int thread,
 		     int run)
 {
@@ -156,8 +162,16 @@ int slate_run_create(struct slate *s, struct slate_run *r, int thread,
 	r->name = xstrfmt("thread-%d-run-%d", thread, run);
 	if (!s->ops->own_work_area) {
 		r->dir = path_join(s->work, r->name);
-		if (mkdir(r->dir, 0777) < 0 && errno != EEXIST)
+		if (s->ops == &slate_none_ops) {
+			char *scratch = scratch_dir(s, thread);
+
+			r->reused_dir = !rename(scratch, r->dir);
+			free(scratch);
+		}
+		if (!r->reused_dir && mkdir(r->dir, 0777) < 0 &&
+		    errno != EEXIST)
 			return error_errno("cannot create '%s'", r->dir);
+		r->reused_dir = s->ops == &slate_none_ops;
 	}
 	if (s->ops->create(s, r) < 0) {
 		if (!s->ops->own_work_area)
@@ -212,6 +226,14 @@ int slate_run_discard(struct slate *s, struct slate_run *r)
 	r->live = false;
 	if (s->ops->destroy(s, r) < 0)
 		return -1;
+	if (r->reused_dir) {
+		char *scratch = scratch_dir(s, r->thread);
+		int ret = rename(r->dir, scratch);
+
+		free(scratch);
+		if (!ret)
+			return 0;
+	}
 	if (!s->ops->own_work_area && r->dir &&
 	    slate_remove_tree(r->dir) < 0 && errno != ENOENT)
 		return error_errno("cannot remove '%s'", r->dir);
@@ -238,8 +260,30 @@ int slate_abandon(struct slate *s)
 	return 0;
 }
 
+/* Remove the none slate's scratch dirs (".thread-T") from the area. */
+static void remove_scratch_dirs(const struct slate *s)
+{
+	DIR *d = s->work ? opendir(s->work) : NULL;
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *p;
+
+		if (strncmp(e->d_name, ".thread-", 8))
+			continue;
+		p = path_join(s->work, e->d_name);
+		slate_remove_tree(p);
+		free(p);
+	}
+	closedir(d);
+}
+
 void slate_close(struct slate *s)
 {
+	if (s->ops == &slate_none_ops)
+		remove_scratch_dirs(s);
 	if (s->ops && s->ops->close)
 		s->ops->close(s);
 	free(s->spec);
