@@ -537,5 +537,8 @@ void ordeal_preload_power_cut(void)
 	}
 	for (i = 0; i < dirs_nr; i++)
 		revert_dir(&dirs[i]);
-	/* The process dies right after: nothing is freed or unlocked. */
+	/* The process dies right after, so nothing is freed; but the crash
+	 * still writes its status line through our write(). */
+	pl_all_synced();
+	pl_unlock();
 }
