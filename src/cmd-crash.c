@@ -472,9 +472,11 @@ static int select_pairs(const struct crash_opts *o, struct crash_pair *all,
 					      "the record run (points hit: %s)",
 					      name, known.buf);
 				else
-					error("crash point '%s' was hit %lu "
-					      "times in the record run, not %lu",
-					      name, max, hit);
+					error("crash point '%s' was hit only "
+					      "%lu time%s in the record run, "
+					      "not %lu",
+					      name, max, max == 1 ? "" : "s",
+					      hit);
 				strbuf_release(&known);
 				strbuf_release(&item);
 				free(name);

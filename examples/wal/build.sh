@@ -1,7 +1,7 @@
 #!/bin/sh
 # build.sh - build the crash examples against libordeal.a into
 # $BUILD/examples/: walkv (correct), walkv-skip-fsync and walkv-ack-early
-# (planted durability bugs) and confwrite.  Run from the top of the tree
+# (planted durability bugs), confwrite, and the tests' crashprog.  Run from the top of the tree
 # after `make`; `make demo` and the tests call it.  Rebuilds only what is
 # older than its source or the library.
 set -e
@@ -24,3 +24,10 @@ build walkv examples/wal/walkv.c ""
 build walkv-skip-fsync examples/wal/walkv.c -DWAL_BUG_SKIP_FSYNC
 build walkv-ack-early examples/wal/walkv.c -DWAL_BUG_ACK_EARLY
 build confwrite examples/wal/confwrite.c ""
+# The script tests' program (tests/crash/crashprog.c), and a static build
+# of it to show that --syscalls refuses what LD_PRELOAD cannot reach.
+build crashprog tests/crash/crashprog.c ""
+if [ ! -x "$out/crashprog-static" ] || [ tests/crash/crashprog.c -nt "$out/crashprog-static" ]; then
+	$CC $flags -static -o "$out/crashprog-static" tests/crash/crashprog.c "$lib" -lpthread 2>/dev/null ||
+		echo "build.sh: no static libc: crashprog-static not built" >&2
+fi
