@@ -884,6 +884,20 @@ int cmd_crash(int argc, const char **argv)
 			die("--from '%s' is not a directory", o.from);
 		o.from = path_absolute(o.from);
 	}
+	if (o.verify) {
+		struct strvec words = STRVEC_INIT;
+		char *err = NULL, *path = NULL;
+
+		if (strvec_split_words(&words, o.verify, &err) < 0 ||
+		    !words.nr)
+			die("bad --verify command '%s': %s", o.verify,
+			    err ? err : "empty");
+		path = locate_in_path(words.v[0], getenv("PATH"));
+		if (!path)
+			die("cannot find the verifier '%s'", words.v[0]);
+		free(path);
+		strvec_clear(&words);
+	}
 	o.program = argv;
 	prog_path = locate_in_path(argv[0], getenv("PATH"));
 	if (!prog_path)
