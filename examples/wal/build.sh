@@ -15,9 +15,9 @@ lib=$BUILD/libordeal.a
 mkdir -p "$out"
 flags="-std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g -Iinclude"
 
-build() { # name source extra-flags
+build() { # name source extra-cflags [extra-libs]
 	if [ ! -x "$out/$1" ] || [ "$2" -nt "$out/$1" ] || [ "$lib" -nt "$out/$1" ]; then
-		$CC $flags $3 -o "$out/$1" "$2" "$lib" -lpthread
+		$CC $flags $3 -o "$out/$1" "$2" "$lib" ${4:-} -lpthread
 	fi
 }
 build walkv examples/wal/walkv.c ""
@@ -30,4 +30,9 @@ build crashprog tests/crash/crashprog.c ""
 if [ ! -x "$out/crashprog-static" ] || [ tests/crash/crashprog.c -nt "$out/crashprog-static" ]; then
 	$CC $flags -static -o "$out/crashprog-static" tests/crash/crashprog.c "$lib" -lpthread 2>/dev/null ||
 		echo "build.sh: no static libc: crashprog-static not built" >&2
+fi
+# The SQLite durability test, when libsqlite3 is there.
+if pkg-config --exists sqlite3 2>/dev/null; then
+	build sqlite-acks tests/crash/sqlite-acks.c "$(pkg-config --cflags sqlite3)" \
+		"$(pkg-config --libs sqlite3)"
 fi
