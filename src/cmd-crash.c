@@ -822,7 +822,7 @@ int cmd_crash(int argc, const char **argv)
 	struct crash_opts o = {0};
 	struct crash_pair *all = NULL, *sel = NULL;
 	size_t all_nr = 0, sel_nr = 0, i;
-	char *prog_path;
+	char *prog_path, *abs_program = NULL, *abs_verify = NULL;
 	int ret;
 	struct option options[] = {
 		OPT_STRING(0, "points", &o.points, "list",
@@ -895,6 +895,20 @@ int cmd_crash(int argc, const char **argv)
 		path = locate_in_path(words.v[0], getenv("PATH"));
 		if (!path)
 			die("cannot find the verifier '%s'", words.v[0]);
+		/* It runs in each fresh directory: pin a relative path. */
+		if (strchr(words.v[0], '/') && words.v[0][0] != '/') {
+			struct strbuf sb = STRBUF_INIT;
+			char *abs = path_absolute(words.v[0]);
+			size_t k;
+
+			add_quoted(&sb, abs);
+			for (k = 1; k < words.nr; k++) {
+				strbuf_addch(&sb, ' ');
+				add_quoted(&sb, words.v[k]);
+			}
+			free(abs);
+			o.verify = abs_verify = strbuf_detach(&sb, NULL);
+		}
 		free(path);
 		strvec_clear(&words);
 	}
@@ -902,6 +916,9 @@ int cmd_crash(int argc, const char **argv)
 	prog_path = locate_in_path(argv[0], getenv("PATH"));
 	if (!prog_path)
 		die("cannot find '%s'", argv[0]);
+	/* The program runs in each fresh directory: pin a relative path. */
+	if (strchr(argv[0], '/') && argv[0][0] != '/')
+		argv[0] = abs_program = path_absolute(argv[0]);
 	if (o.syscalls || o.power_loss) {
 		if (is_static_elf(prog_path))
 			die("'%s' is statically linked: --syscalls and "
@@ -954,6 +971,8 @@ out:
 	free(sel);
 	free(o.preload);
 	free(o.work);
+	free(abs_program);
+	free(abs_verify);
 	free((char *)o.from);
 	return ret;
 }
