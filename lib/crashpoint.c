@@ -100,8 +100,7 @@ static void append(char *buf, size_t size, size_t *len, const char *s)
 	buf[*len] = '\0';
 }
 
-static void append_ulong(char *buf, size_t size, size_t *len,
-			 unsigned long v)
+static void append_ulong(char *buf, size_t size, size_t *len, unsigned long v)
 {
 	char tmp[24];
 	int i = (int)sizeof(tmp) - 1;
@@ -187,8 +186,8 @@ static void init(void)
 		}
 	}
 	if (trace && *trace)
-		trace_fd = open(trace, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-				0644);
+		trace_fd = open(
+			trace, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	pthread_atfork(lock_prepare, lock_release, lock_release);
 	__atomic_store_n(&ordeal_crash_active_, armed || trace_fd >= 0,
 			 __ATOMIC_RELAXED);

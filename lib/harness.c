@@ -29,7 +29,7 @@ extern char **environ;
 
 #define DEFAULT_TIMEOUT_MS 30000L
 #define DEFAULT_MAX_OUTPUT (1024 * 1024)
-#define KILL_GRACE_MS 1000L
+#define KILL_GRACE_MS	   1000L
 
 struct capture {
 	int fd;
@@ -150,8 +150,9 @@ static char *find_program(const char *argv0)
 static int env_overridden(const char *entry)
 {
 	static const char *const ours[] = {
-		ORDEAL_ENV_CRASH_AT, ORDEAL_ENV_CRASH_DIR, ORDEAL_ENV_STATUS_FD,
-		ORDEAL_ENV_ACK_FD, ORDEAL_ENV_POWER_LOSS, ORDEAL_ENV_CRASH_TRACE,
+		ORDEAL_ENV_CRASH_AT,   ORDEAL_ENV_CRASH_DIR,
+		ORDEAL_ENV_STATUS_FD,  ORDEAL_ENV_ACK_FD,
+		ORDEAL_ENV_POWER_LOSS, ORDEAL_ENV_CRASH_TRACE,
 	};
 	size_t i, n;
 
@@ -203,8 +204,7 @@ static char **build_env(const char *point, const char *dir, int status_fd,
 		goto oom;
 	if (!(env[k++] = fmt("%s=%d", ORDEAL_ENV_ACK_FD, ack_fd)))
 		goto oom;
-	if (opts->preload &&
-	    !(env[k++] = fmt("LD_PRELOAD=%s", opts->preload)))
+	if (opts->preload && !(env[k++] = fmt("LD_PRELOAD=%s", opts->preload)))
 		goto oom;
 	if (opts->power_loss &&
 	    !(env[k++] = fmt("%s=1", ORDEAL_ENV_POWER_LOSS)))
@@ -311,8 +311,8 @@ int ordeal_crash_run(const char *const *argv, const char *point,
 	const struct ordeal_crash_opts *opts = opts_in ? opts_in : &no_opts;
 	struct capture cap[4];
 	int pipes[5][2] = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
-	long timeout = opts->timeout_ms > 0 ? opts->timeout_ms
-					    : DEFAULT_TIMEOUT_MS;
+	long timeout =
+		opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
 	size_t max = opts->max_output ? opts->max_output : DEFAULT_MAX_OUTPUT;
 	long deadline, kill_at = -1;
 	char *path = NULL, **env = NULL, *status_text;
@@ -446,8 +446,8 @@ int ordeal_crash_run(const char *const *argv, const char *point,
 	    (ssize_t)sizeof(exec_err)) {
 		fail(out, "cannot run the program", exec_err);
 		free(out->error);
-		out->error = fmt("cannot run '%s': %s", argv[0],
-				 strerror(exec_err));
+		out->error =
+			fmt("cannot run '%s': %s", argv[0], strerror(exec_err));
 		goto done;
 	}
 	if (WIFEXITED(wstatus)) {

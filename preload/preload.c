@@ -51,9 +51,9 @@ enum point {
 };
 
 static const char *const point_names[P_COUNT] = {
-	"sys.write",  "sys.pwrite", "sys.fsync",     "sys.fdatasync",
-	"sys.rename", "sys.unlink", "sys.ftruncate", "sys.close",
-	"sys.open",
+	"sys.write",	 "sys.pwrite", "sys.fsync",
+	"sys.fdatasync", "sys.rename", "sys.unlink",
+	"sys.ftruncate", "sys.close",  "sys.open",
 };
 
 struct fd_info {
@@ -82,8 +82,7 @@ static ssize_t (*real_pwritev)(int, const struct iovec *, int, off_t);
 static ssize_t (*real_pwritev2)(int, const struct iovec *, int, off_t, int);
 static int (*real_fdatasync)(int);
 static int (*real_truncate)(const char *, off_t);
-static int (*real_renameat2)(int, const char *, int, const char *,
-			     unsigned);
+static int (*real_renameat2)(int, const char *, int, const char *, unsigned);
 static int (*real_unlinkat)(int, const char *, int);
 static int (*real_remove)(const char *);
 static int (*real_dup)(int);
@@ -299,8 +298,8 @@ static void parent_of(const char *path, char *out)
 {
 	const char *slash = strrchr(path, '/');
 
-	snprintf(out, PATH_MAX, "%.*s", slash && slash != path ?
-			(int)(slash - path) : 1, path);
+	snprintf(out, PATH_MAX, "%.*s",
+		 slash && slash != path ? (int)(slash - path) : 1, path);
 }
 
 /* ---- the fd table ---- */
@@ -645,8 +644,7 @@ ssize_t pwritev64(int fd, const struct iovec *iov, int cnt, off_t off)
 	return pwritev(fd, iov, cnt, off);
 }
 
-ssize_t pwritev2(int fd, const struct iovec *iov, int cnt, off_t off,
-		 int flags)
+ssize_t pwritev2(int fd, const struct iovec *iov, int cnt, off_t off, int flags)
 {
 	struct fd_info fi;
 	ssize_t r;

@@ -58,14 +58,16 @@ struct crash_opts {
 
 static const char *const crash_usage[] = {
 	"ordeal crash [--points LIST | --all] [--syscalls LIST] [--power-loss]",
-	"             [--from DIR] [--setup CMD] [--verify CMD] [--timeout DUR]",
-	"             [-j N] [--max-hits N] [--sample N] [--seed N] [--keep-all]",
+	"             [--from DIR] [--setup CMD] [--verify CMD] [--timeout "
+	"DUR]",
+	"             [-j N] [--max-hits N] [--sample N] [--seed N] "
+	"[--keep-all]",
 	"             -- PROGRAM [ARG...]",
 	NULL,
 };
 
 static const char *const sys_points[] = {
-	"write", "pwrite", "fsync", "fdatasync", "rename",
+	"write",  "pwrite",    "fsync", "fdatasync", "rename",
 	"unlink", "ftruncate", "close", "open",
 };
 
@@ -75,8 +77,10 @@ static void add_quoted(struct strbuf *sb, const char *w)
 	const char *p;
 
 	for (p = w; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789-_./=@,:+", *p))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
+			    "YZ"
+			    "0123456789-_./=@,:+",
+			    *p))
 			break;
 	if (*w && !*p) {
 		strbuf_addstr(sb, w);
@@ -123,8 +127,8 @@ static int is_static_elf(const char *path)
 	for (i = 0; i < phnum && phentsize <= sizeof(ph); i++) {
 		uint32_t type;
 
-		if (pread(fd, ph, phentsize, (off_t)(phoff + (uint64_t)i *
-							      phentsize)) !=
+		if (pread(fd, ph, phentsize,
+			  (off_t)(phoff + (uint64_t)i * phentsize)) !=
 		    (ssize_t)phentsize)
 			break;
 		memcpy(&type, ph, 4);
@@ -185,7 +189,8 @@ static int validate_syscalls(const char *list)
 			     !strcmp(sb.buf + 4, sys_points[i])))
 				found = 1;
 		if (!found) {
-			error("unknown syscall '%s' in --syscalls (known: write,"
+			error("unknown syscall '%s' in --syscalls (known: "
+			      "write,"
 			      " pwrite, fsync, fdatasync, rename, unlink,"
 			      " ftruncate, close, open)",
 			      sb.buf);
@@ -332,8 +337,7 @@ static unsigned long max_hit(const struct crash_pair *v, size_t nr,
 }
 
 /* Run the program once, unarmed, tracing every hit. */
-static int record(struct crash_opts *o, struct crash_pair **pairs,
-		  size_t *nr)
+static int record(struct crash_opts *o, struct crash_pair **pairs, size_t *nr)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
 	char *base = path_join(o->work, "record");
@@ -367,10 +371,12 @@ static int record(struct crash_opts *o, struct crash_pair **pairs,
 		int n = 0;
 
 		if (sscanf(line.buf, "%7s %lu %lu %lu %lu %n", kind, &s, &hit,
-			   &pid, &tid, &n) < 5 || !n)
+			   &pid, &tid, &n) < 5 ||
+		    !n)
 			continue;
 		if (!strcmp(kind, "bad")) {
-			error("invalid crash point name '%s' in '%s' (names may "
+			error("invalid crash point name '%s' in '%s' (names "
+			      "may "
 			      "not contain spaces, control characters or '@')",
 			      line.buf + n, o->program[0]);
 			fclose(fp);
@@ -382,7 +388,8 @@ static int record(struct crash_opts *o, struct crash_pair **pairs,
 		fclose(fp);
 	if (!run_result_passed(&cp.result)) {
 		run_result_describe(&sb, &cp.result);
-		error("the record run of '%s' failed by itself (%s), before any "
+		error("the record run of '%s' failed by itself (%s), before "
+		      "any "
 		      "injected crash; its output is in '%s'",
 		      o->program[0], sb.buf, out);
 		ret = -2;
@@ -425,7 +432,8 @@ static int parse_point_item(const char *item, char **name, unsigned long *hit)
 	}
 	if (!ordeal_crashpoint_name_valid(*name)) {
 		error("invalid crash point name '%s' in --points (names may not"
-		      " contain spaces or '@')", *name);
+		      " contain spaces or '@')",
+		      *name);
 		free(*name);
 		return -1;
 	}
@@ -465,10 +473,12 @@ static int select_pairs(const struct crash_opts *o, struct crash_pair *all,
 				for (i = 0; i < nr; i++)
 					if (all[i].hit == 1)
 						strbuf_addf(&known, "%s%s",
-							    known.len ? ", " : "",
+							    known.len ? ", "
+								      : "",
 							    all[i].name);
 				if (!max)
-					error("crash point '%s' was never hit in "
+					error("crash point '%s' was never hit "
+					      "in "
 					      "the record run (points hit: %s)",
 					      name, known.buf);
 				else
@@ -483,8 +493,8 @@ static int select_pairs(const struct crash_opts *o, struct crash_pair *all,
 				return -1;
 			}
 			for (h = hit ? hit : 1; h <= (hit ? hit : max); h++)
-				if (!o->max_hits || hit ||
-				    h <= o->max_hits || h + o->max_hits > max)
+				if (!o->max_hits || hit || h <= o->max_hits ||
+				    h + o->max_hits > max)
 					add_pair(out, out_nr, &alloc, name, h);
 			free(name);
 		}
@@ -543,6 +553,8 @@ static int start_program(const struct crash_opts *o, struct crash_job *j)
 	ret = setup_program(o, &j->cp, j->base, j->dir, at, NULL, fds);
 	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_POINT=%s", j->pair.name);
 	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_HIT=%lu", j->pair.hit);
+	strvec_pushf(&j->cp.env, "ORDEAL_SEED=%llu", (unsigned long long)o->seed);
+	strvec_pushf(&j->cp.env, "ORDEAL_RUN=%zu", j->index + 1);
 	out = path_join(j->base, "stdout");
 	err = path_join(j->base, "stderr");
 	j->cp.out_path = out;
@@ -592,6 +604,8 @@ static int start_verify(const struct crash_opts *o, struct crash_job *j)
 	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_DIR=%s", j->dir);
 	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_POINT=%s", j->pair.name);
 	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_HIT=%lu", j->pair.hit);
+	strvec_pushf(&j->cp.env, "ORDEAL_SEED=%llu", (unsigned long long)o->seed);
+	strvec_pushf(&j->cp.env, "ORDEAL_RUN=%zu", j->index + 1);
 	strvec_pushf(&j->cp.env, "ORDEAL_ACKS=%s", j->acks);
 	j->phase = JOB_VERIFY;
 	j->has_verify = true;
@@ -620,7 +634,8 @@ static void judge_program(struct crash_job *j)
 			strbuf_addstr(&j->why, "program could not start");
 		} else if (j->prog.exit_code) {
 			j->failed = true;
-			strbuf_addf(&j->why, "program exited %d before the point",
+			strbuf_addf(&j->why,
+				    "program exited %d before the point",
 				    j->prog.exit_code);
 		}
 	}
@@ -717,7 +732,8 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 			j = &jobs[next++];
 			if (start_program(o, j) < 0) {
 				j->failed = true;
-				strbuf_addstr(&j->why, "could not start the run");
+				strbuf_addstr(&j->why,
+					      "could not start the run");
 				j->phase = JOB_DONE;
 				done++;
 				continue;
@@ -737,7 +753,8 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 				continue;
 			if (o->verify && !j->failed) {
 				j->failed = true;
-				strbuf_addstr(&j->why, "verify could not start");
+				strbuf_addstr(&j->why,
+					      "verify could not start");
 			}
 		} else {
 			judge_verify(j);
@@ -776,12 +793,12 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 		if (j->phase != JOB_DONE)
 			continue;
 		strbuf_addf(&at, "%s@%lu", j->pair.name, j->pair.hit);
-		killed = j->reached      ? "yes"
+		killed = j->reached	 ? "yes"
 			 : j->self_crash ? "self-crash"
 					 : "not reached";
 		if (j->reached)
 			reached++;
-		verify = !j->has_verify		     ? "-"
+		verify = !j->has_verify			 ? "-"
 			 : run_result_passed(&j->verify) ? "ok"
 							 : "FAILED";
 		printf("%-40s %-12s %-8s %s\n", at.buf, killed, verify,
@@ -828,8 +845,9 @@ int cmd_crash(int argc, const char **argv)
 		OPT_STRING(0, "points", &o.points, "list",
 			   "crash only at these points (NAME or NAME@N, "
 			   "comma-separated)"),
-		OPT_BOOL(0, "all", &o.all, "crash at every hit of every point"
-					   " (the default)"),
+		OPT_BOOL(0, "all", &o.all,
+			 "crash at every hit of every point"
+			 " (the default)"),
 		OPT_STRING(0, "syscalls", &o.syscalls, "list",
 			   "preload syscall crash points (write,fsync,... "
 			   "or all)"),
@@ -888,8 +906,7 @@ int cmd_crash(int argc, const char **argv)
 		struct strvec words = STRVEC_INIT;
 		char *err = NULL, *path = NULL;
 
-		if (strvec_split_words(&words, o.verify, &err) < 0 ||
-		    !words.nr)
+		if (strvec_split_words(&words, o.verify, &err) < 0 || !words.nr)
 			die("bad --verify command '%s': %s", o.verify,
 			    err ? err : "empty");
 		path = locate_in_path(words.v[0], getenv("PATH"));
@@ -934,7 +951,12 @@ int cmd_crash(int argc, const char **argv)
 	free(prog_path);
 
 	run_command_init();
-	o.work = make_temp_dir(temp_base(), "ordeal-crash-");
+	{
+		char *base = path_absolute(temp_base());
+
+		o.work = make_temp_dir(base, "ordeal-crash-");
+		free(base);
+	}
 	if (!o.work)
 		die_errno("cannot create a work directory");
 	printf("ordeal crash: seed %llu, work directory %s\n",

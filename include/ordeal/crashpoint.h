@@ -62,12 +62,12 @@
 extern "C" {
 #endif
 
-#define ORDEAL_ENV_CRASH_AT "ORDEAL_CRASH_AT"
+#define ORDEAL_ENV_CRASH_AT    "ORDEAL_CRASH_AT"
 #define ORDEAL_ENV_CRASH_TRACE "ORDEAL_CRASH_TRACE"
-#define ORDEAL_ENV_CRASH_DIR "ORDEAL_CRASH_DIR"
-#define ORDEAL_ENV_STATUS_FD "ORDEAL_STATUS_FD"
-#define ORDEAL_ENV_ACK_FD "ORDEAL_ACK_FD"
-#define ORDEAL_ENV_POWER_LOSS "ORDEAL_POWER_LOSS"
+#define ORDEAL_ENV_CRASH_DIR   "ORDEAL_CRASH_DIR"
+#define ORDEAL_ENV_STATUS_FD   "ORDEAL_STATUS_FD"
+#define ORDEAL_ENV_ACK_FD      "ORDEAL_ACK_FD"
+#define ORDEAL_ENV_POWER_LOSS  "ORDEAL_POWER_LOSS"
 
 /*
  * Internal: nonzero while points must take the slow path (armed, tracing,
@@ -83,7 +83,7 @@ void ordeal_crashpoint_hit(const char *name);
 #elif defined(__GNUC__) && defined(__ATOMIC_RELAXED)
 #define ORDEAL_CRASHPOINT(name)                                                \
 	do {                                                                   \
-		if (__builtin_expect(__atomic_load_n(&ordeal_crash_active_,   \
+		if (__builtin_expect(__atomic_load_n(&ordeal_crash_active_,    \
 						     __ATOMIC_RELAXED),        \
 				     0))                                       \
 			ordeal_crashpoint_hit(name);                           \
@@ -135,20 +135,20 @@ struct ordeal_crash_opts {
 };
 
 struct ordeal_crash_out {
-	char *stdout_buf;	/* captured stdout, NUL-terminated (malloc) */
+	char *stdout_buf; /* captured stdout, NUL-terminated (malloc) */
 	size_t stdout_len;
-	char *stderr_buf;	/* captured stderr, NUL-terminated (malloc) */
+	char *stderr_buf; /* captured stderr, NUL-terminated (malloc) */
 	size_t stderr_len;
-	char *acks;		/* lines written to ORDEAL_ACK_FD (malloc) */
+	char *acks; /* lines written to ORDEAL_ACK_FD (malloc) */
 	size_t acks_len;
-	int exit_code;		/* exit status if it exited, else -1 */
-	int signal;		/* the signal that ended it, else 0 */
-	int killed;		/* ended by SIGKILL */
-	int timed_out;		/* killed because of the timeout */
-	char *point;		/* point it crashed at ("NAME"), or NULL */
-	unsigned long hit;	/* its hit number, 0 if it did not crash */
-	char *dir;		/* the artefact directory (malloc) */
-	char *error;		/* why the run could not be done, or NULL */
+	int exit_code;	   /* exit status if it exited, else -1 */
+	int signal;	   /* the signal that ended it, else 0 */
+	int killed;	   /* ended by SIGKILL */
+	int timed_out;	   /* killed because of the timeout */
+	char *point;	   /* point it crashed at ("NAME"), or NULL */
+	unsigned long hit; /* its hit number, 0 if it did not crash */
+	char *dir;	   /* the artefact directory (malloc) */
+	char *error;	   /* why the run could not be done, or NULL */
 };
 
 /*
