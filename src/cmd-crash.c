@@ -264,7 +264,11 @@ static int open_append(const char *path)
 	return fd;
 }
 
-/* The program's child_process: env, fds 3 (acks) and 4 (status). */
+/*
+ * The program's child_process: env, fd 3 for its acks, and fd 198 for the
+ * library's status lines: high, so that a shell script's own "exec 4>y"
+ * cannot redirect them.
+ */
 static int setup_program(const struct crash_opts *o, struct child_process *cp,
 			 const char *base, const char *dir, const char *at,
 			 const char *trace, int *fds)
@@ -280,7 +284,7 @@ static int setup_program(const struct crash_opts *o, struct child_process *cp,
 	cp->timeout_ns = o->timeout_ns;
 	strvec_pushf(&cp->env, "ORDEAL_CRASH_DIR=%s", dir);
 	strvec_pushf(&cp->env, "ORDEAL_ACK_FD=3");
-	strvec_pushf(&cp->env, "ORDEAL_STATUS_FD=4");
+	strvec_pushf(&cp->env, "ORDEAL_STATUS_FD=198");
 	strvec_push(&cp->env, "ORDEAL_CRASH_AT");
 	strvec_push(&cp->env, "ORDEAL_CRASH_TRACE");
 	strvec_push(&cp->env, "ORDEAL_POWER_LOSS");
@@ -306,7 +310,7 @@ static int setup_program(const struct crash_opts *o, struct child_process *cp,
 	cp->fd_map[0].from = fds[0];
 	cp->fd_map[0].to = 3;
 	cp->fd_map[1].from = fds[1];
-	cp->fd_map[1].to = 4;
+	cp->fd_map[1].to = 198;
 	cp->nr_fd_map = 2;
 	return 0;
 }
