@@ -138,11 +138,32 @@ static char *read_range(int fd, off_t off, size_t len, size_t *got)
 	return buf;
 }
 
+/*
+ * A descriptor we can read the file through: the program's own, or, when
+ * it is write-only, the same open file reopened for reading (through
+ * /proc, so it works after a rename or unlink too).  *opened says whether
+ * the caller must close it.
+ */
+static int readable_fd(int fd, int *opened)
+{
+	char path[64];
+	int fl = fcntl(fd, F_GETFL);
+
+	*opened = 0;
+	if (fl >= 0 && (fl & O_ACCMODE) != O_WRONLY)
+		return fd;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fd = real.open(path, O_RDONLY | O_CLOEXEC);
+	*opened = fd >= 0;
+	return fd;
+}
+
 static void undo_push(struct pl_inode *pi, int fd, off_t off, size_t len)
 {
 	struct stat st;
 	struct undo *u;
 	size_t got;
+	int rfd, opened;
 
 	if (fstat(fd, &st) < 0 || off >= st.st_size)
 		return; /* nothing old to save: the size revert covers it */
@@ -151,8 +172,13 @@ static void undo_push(struct pl_inode *pi, int fd, off_t off, size_t len)
 	if (grow((void **)&pi->undo, &pi->undo_alloc, pi->undo_nr + 1,
 		 sizeof(*pi->undo)))
 		return;
+	rfd = readable_fd(fd, &opened);
+	if (rfd < 0)
+		return;
 	u = &pi->undo[pi->undo_nr];
-	u->data = read_range(fd, off, len, &got);
+	u->data = read_range(rfd, off, len, &got);
+	if (opened)
+		real.close(rfd);
 	if (!u->data)
 		return;
 	u->off = off;

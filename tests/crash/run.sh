@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh - the crash library's C-level tests: the header compiled as an
-# outside program would, the examples built, and harness-test driving
-# ordeal_crash_run() over examples/wal.  Run from the top of the tree after
+# outside program would, the examples built, harness-test driving
+# ordeal_crash_run() over examples/wal, and powerloss-test checking the
+# power-loss model scenario by scenario.  Run from the top of the tree after
 # `make`; exit 0 when everything passed.
 set -u
 BUILD=${BUILD:-build}
@@ -16,4 +17,8 @@ $CC -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Iinclude \
 	-o "$BUILD/tests/crash/harness-test" tests/crash/harness-test.c \
 	"$BUILD/libordeal.a" -lpthread || exit 1
 "$BUILD/tests/crash/harness-test" "$BUILD" || fails=$((fails + 1))
+$CC -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g -Iinclude \
+	-o "$BUILD/tests/crash/powerloss-test" tests/crash/powerloss-test.c \
+	"$BUILD/libordeal.a" -lpthread || exit 1
+"$BUILD/tests/crash/powerloss-test" "$BUILD" || fails=$((fails + 1))
 [ $fails -eq 0 ]
