@@ -12,6 +12,7 @@
  */
 #include <ordeal/crashpoint.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,21 @@ static void edge_cases(const char *tmp)
 	   "child processes count their own hits");
 	rm_rf(out.dir);
 	ordeal_crash_out_free(&out);
+
+	/* A program that dies by itself is not the injected crash. */
+	{
+		char prog[2100];
+		const char *self_crash[] = {prog, "self-crash", NULL};
+
+		snprintf(prog, sizeof(prog), "%s/examples/crashprog", build);
+		memset(&opts, 0, sizeof(opts));
+		ordeal_crash_run(self_crash, "b", &opts, &out);
+		ok(out.signal == SIGSEGV && !out.killed && !out.point &&
+			   out.hit == 0,
+		   "a program that crashes by itself is reported as such");
+		rm_rf(out.dir);
+		ordeal_crash_out_free(&out);
+	}
 
 	/* A real fork(): the child goes on from the parent's count. */
 	{
