@@ -318,6 +318,7 @@ int ordeal_crash_run(const char *const *argv, const char *point,
 	char *path = NULL, **env = NULL, *status_text;
 	size_t status_len;
 	int i, open_fds, wstatus = 0, reaped = 0, exec_err = 0, ret = -1;
+	int made_dir = 0;
 	pid_t pid;
 
 	memset(out, 0, sizeof(*out));
@@ -328,6 +329,11 @@ int ordeal_crash_run(const char *const *argv, const char *point,
 	if (point && !*point)
 		point = NULL;
 
+	path = find_program(argv[0]);
+	if (!path) {
+		out->error = fmt("cannot find '%s' in PATH", argv[0]);
+		return -1;
+	}
 	if (opts->dir) {
 		out->dir = strdup(opts->dir);
 	} else {
@@ -338,20 +344,17 @@ int ordeal_crash_run(const char *const *argv, const char *point,
 		if (templ && !mkdtemp(templ)) {
 			fail(out, "cannot create a directory", errno);
 			free(templ);
+			free(path);
 			return -1;
 		}
 		out->dir = templ;
+		made_dir = templ != NULL;
 	}
-	if (!out->dir)
+	if (!out->dir) {
+		free(path);
 		return fail(out, "out of memory", 0);
-
-	path = find_program(argv[0]);
-	if (!path) {
-		fail(out, "program not found", 0);
-		free(out->error);
-		out->error = fmt("cannot find '%s' in PATH", argv[0]);
-		return -1;
 	}
+
 	for (i = 0; i < 5; i++)
 		if (make_pipe(pipes[i]) < 0) {
 			fail(out, "pipe", errno);
@@ -470,6 +473,9 @@ int ordeal_crash_run(const char *const *argv, const char *point,
 	free(status_text);
 	ret = 0;
 done:
+	/* A directory we made for a run that never happened goes away. */
+	if (ret < 0 && made_dir)
+		rmdir(out->dir);
 	for (i = 0; i < 4; i++)
 		free(cap[i].buf);
 	close_pipes(pipes);

@@ -12,6 +12,7 @@
  */
 #include <ordeal/crashpoint.h>
 
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,13 +32,19 @@ static void ok(int cond, const char *what)
 		failures++;
 }
 
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
 static void rm_rf(const char *dir)
 {
-	const char *argv[] = {"rm", "-rf", dir, NULL};
-	struct ordeal_crash_out out;
-
-	ordeal_crash_run(argv, NULL, NULL, &out);
-	ordeal_crash_out_free(&out);
+	if (dir)
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 struct pair {

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,15 @@ static void do_scenario(const char *s)
 	ORDEAL_CRASHPOINT("end");
 }
 
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
 /* "name=content;" for every regular file, sorted by name. */
 static void listing(const char *dir, char *out, size_t size)
 {
@@ -258,12 +268,6 @@ int main(int argc, char **argv)
 		}
 		ordeal_crash_out_free(&out);
 	}
-	{
-		const char *rm[] = {"rm", "-rf", dir, NULL};
-		struct ordeal_crash_out out;
-
-		ordeal_crash_run(rm, NULL, NULL, &out);
-		ordeal_crash_out_free(&out);
-	}
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return failures ? 1 : 0;
 }
