@@ -713,7 +713,7 @@ static void print_repro(const struct crash_opts *o, const struct crash_job *j)
 static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 {
 	struct crash_job *jobs = xcalloc(nr ? nr : 1, sizeof(*jobs));
-	size_t next = 0, done = 0, i, failed = 0, reached = 0;
+	size_t next = 0, done = 0, i, failed = 0, unreached = 0;
 	int running = 0, interrupted = 0;
 
 	for (i = 0; i < nr; i++) {
@@ -800,8 +800,8 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 		killed = j->reached	 ? "yes"
 			 : j->self_crash ? "self-crash"
 					 : "not reached";
-		if (j->reached)
-			reached++;
+		if (!j->reached && !j->self_crash)
+			unreached++;
 		verify = !j->has_verify			 ? "-"
 			 : run_result_passed(&j->verify) ? "ok"
 							 : "FAILED";
@@ -811,8 +811,8 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 		if (j->failed)
 			failed++;
 	}
-	printf("%zu crash points, %zu failed, %zu not reached\n", nr, failed,
-	       nr - reached);
+	printf("%zu crash points, %zu failed, %zu not reached\n", done, failed,
+	       unreached);
 	for (i = 0; i < nr; i++) {
 		struct crash_job *j = &jobs[i];
 
@@ -833,8 +833,11 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 		strbuf_release(&jobs[i].why);
 	}
 	free(jobs);
-	if (interrupted)
+	if (interrupted) {
+		warning("interrupted by SIG%s; runs left in '%s'",
+			signal_name(run_command_interrupted()), o->work);
 		return EXIT_INTERRUPTED;
+	}
 	return failed ? EXIT_FOUND : EXIT_OK;
 }
 
