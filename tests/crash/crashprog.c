@@ -9,6 +9,8 @@
  *   crashprog self-crash   hit "a" twice; when armed at "b" it segfaults at
  *                          the second "a" (a bug of its own), else hits "b"
  *   crashprog fail         hit "a", then exit 3 (the record run fails)
+ *   crashprog fewer        hit "a" twice, but only once when armed (a
+ *                          program whose path depends on its environment)
  *   crashprog fork         hit "a", fork, hit "a" in both, the parent waits
  *   crashprog sleep SECS   sleep (a hanging verifier)
  *   crashprog check        verifier: "log" must hold whole lines only
@@ -70,6 +72,12 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "fail")) {
 		ORDEAL_CRASHPOINT("a");
 		return 3;
+	}
+	if (!strcmp(mode, "fewer")) {
+		ORDEAL_CRASHPOINT("a");
+		if (!getenv("ORDEAL_CRASH_AT"))
+			ORDEAL_CRASHPOINT("a");
+		return 0;
 	}
 	if (!strcmp(mode, "fork")) {
 		pid_t pid;
