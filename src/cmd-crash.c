@@ -20,6 +20,7 @@
 
 #include <ordeal/crashpoint.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -37,12 +38,26 @@ struct crash_job {
 	struct crash_pair pair;
 	char *base, *dir, *acks;
 	char *out_path; /* borrowed by cp.out_path while it runs */
+	int slot;
 	enum job_phase phase;
 	struct child_process cp;
 	struct run_result prog, verify;
 	bool reached, self_crash, failed, has_verify;
 	int64_t start_ns, duration_ns;
 	struct strbuf why;
+};
+
+/*
+ * Runs reuse one directory per -j slot (WORK/slot-K.G): emptying a
+ * directory and truncating its files is much cheaper than making new
+ * ones on a busy file system.  A run that is kept (failure, --keep-all)
+ * is renamed to WORK/NNNN and its slot starts a new generation G.
+ */
+struct crash_slot {
+	char *base;
+	int id;
+	unsigned gen;
+	bool busy;
 };
 
 struct crash_opts {
@@ -205,13 +220,43 @@ static int validate_syscalls(const char *list)
 	return 0;
 }
 
+/* Remove everything inside `path`, keeping the directory itself. */
+static int empty_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char *p;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		p = path_join(path, e->d_name);
+		if (remove_recursive(p) < 0)
+			ret = -1;
+		free(p);
+	}
+	closedir(d);
+	return ret;
+}
+
 /* A fresh directory for one run: a copy of --from, or empty + --setup. */
 static int prepare_dir(const struct crash_opts *o, const char *base,
 		       const char *dir)
 {
+	struct stat st;
+
 	if (mkdir_p(base, 0755) < 0)
 		return error_errno("cannot create '%s'", base);
-	if (o->from) {
+	if (!stat(dir, &st)) {
+		if (empty_dir(dir) < 0)
+			return error_errno("cannot empty '%s'", dir);
+		if (o->from && copy_recursive(o->from, dir) < 0)
+			return error("cannot copy '%s' to '%s'", o->from, dir);
+	} else if (o->from) {
 		if (copy_recursive(o->from, dir) < 0)
 			return error("cannot copy '%s' to '%s'", o->from, dir);
 	} else if (mkdir(dir, 0755) < 0) {
@@ -255,9 +300,10 @@ static int prepare_dir(const struct crash_opts *o, const char *base,
 	return 0;
 }
 
-static int open_append(const char *path)
+static int open_fresh(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+		      0644);
 
 	if (fd < 0)
 		error_errno("cannot create '%s'", path);
@@ -300,10 +346,10 @@ static int setup_program(const struct crash_opts *o, struct child_process *cp,
 			strvec_push(&cp->env, "ORDEAL_POWER_LOSS=1");
 	}
 	p = path_join(base, "acks");
-	fds[0] = open_append(p);
+	fds[0] = open_fresh(p);
 	free(p);
 	p = path_join(base, "status");
-	fds[1] = open_append(p);
+	fds[1] = open_fresh(p);
 	free(p);
 	if (fds[0] < 0 || fds[1] < 0)
 		return -1;
@@ -710,18 +756,43 @@ static void print_repro(const struct crash_opts *o, const struct crash_job *j)
 	strbuf_release(&at);
 }
 
+/* Move a finished run out of its slot to WORK/NNNN, to keep it. */
+static void keep_run(const struct crash_opts *o, struct crash_slot *slot,
+		     struct crash_job *j)
+{
+	char *dest = xstrfmt("%s/%04zu", o->work, j->index + 1);
+
+	if (rename(slot->base, dest) < 0) {
+		warning_errno("cannot rename '%s' to '%s'", slot->base, dest);
+		free(dest);
+	} else {
+		free(j->base);
+		free(j->dir);
+		free(j->acks);
+		j->base = dest;
+		j->dir = path_join(dest, "dir");
+		j->acks = path_join(dest, "acks");
+	}
+	/* Either way the slot's directory is taken: start a new one. */
+	free(slot->base);
+	slot->gen++;
+	slot->base = xstrfmt("%s/slot-%d.%u", o->work, slot->id, slot->gen);
+}
+
 static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 {
 	struct crash_job *jobs = xcalloc(nr ? nr : 1, sizeof(*jobs));
+	struct crash_slot *slots = xcalloc((size_t)o->jobs, sizeof(*slots));
 	size_t next = 0, done = 0, i, failed = 0, unreached = 0;
-	int running = 0, interrupted = 0;
+	int running = 0, interrupted = 0, k;
 
+	for (k = 0; k < o->jobs; k++) {
+		slots[k].id = k + 1;
+		slots[k].base = xstrfmt("%s/slot-%d.0", o->work, k + 1);
+	}
 	for (i = 0; i < nr; i++) {
 		jobs[i].index = i;
 		jobs[i].pair = sel[i];
-		jobs[i].base = xstrfmt("%s/%04zu", o->work, i + 1);
-		jobs[i].dir = path_join(jobs[i].base, "dir");
-		jobs[i].acks = path_join(jobs[i].base, "acks");
 		strbuf_init(&jobs[i].why, 0);
 	}
 	while (done < nr) {
@@ -734,6 +805,12 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 		}
 		while (running < o->jobs && next < nr) {
 			j = &jobs[next++];
+			for (k = 0; slots[k].busy; k++)
+				;
+			j->slot = k;
+			j->base = xstrdup(slots[k].base);
+			j->dir = path_join(j->base, "dir");
+			j->acks = path_join(j->base, "acks");
 			if (start_program(o, j) < 0) {
 				j->failed = true;
 				strbuf_addstr(&j->why,
@@ -742,6 +819,7 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 				done++;
 				continue;
 			}
+			slots[k].busy = true;
 			running++;
 		}
 		if (!running)
@@ -764,6 +842,8 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 			judge_verify(j);
 		}
 		j->duration_ns = clock_now_ns() - j->start_ns;
+		if (j->failed || o->keep_all)
+			keep_run(o, &slots[j->slot], j);
 		if (j->failed) {
 			char *res = path_join(j->base, "result.json");
 
@@ -774,6 +854,7 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 		j->out_path = NULL;
 		child_process_clear(&j->cp);
 		j->phase = JOB_DONE;
+		slots[j->slot].busy = false;
 		running--;
 		done++;
 	}
@@ -820,10 +901,15 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 			printf("FAILED %s@%lu: %s\n  kept: %s\n", j->pair.name,
 			       j->pair.hit, j->why.buf, j->base);
 			print_repro(o, j);
-		} else if (!o->keep_all) {
-			remove_recursive(j->base);
 		}
 	}
+	/* Slots of passing runs; an interrupted run's slot stays. */
+	for (k = 0; k < o->jobs; k++) {
+		if (!slots[k].busy)
+			remove_recursive(slots[k].base);
+		free(slots[k].base);
+	}
+	free(slots);
 	printf("ordeal: %zu passed, %zu failed, 0 skipped\n", done - failed,
 	       failed);
 	for (i = 0; i < nr; i++) {
