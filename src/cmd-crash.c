@@ -72,12 +72,7 @@ struct crash_opts {
 };
 
 static const char *const crash_usage[] = {
-	"ordeal crash [--points LIST | --all] [--syscalls LIST] [--power-loss]",
-	"             [--from DIR] [--setup CMD] [--verify CMD] [--timeout "
-	"DUR]",
-	"             [-j N] [--max-hits N] [--sample N] [--seed N] "
-	"[--keep-all]",
-	"             -- PROGRAM [ARG...]",
+	"ordeal crash [options] [--verify CMD] -- PROGRAM [ARG...]",
 	NULL,
 };
 
