@@ -545,6 +545,14 @@ static void revert_dir(struct pl_dir *d)
 	}
 }
 
+/* Set in the thread making the cut; see pl_cutting(). */
+static __thread int cutting;
+
+int pl_cutting(void)
+{
+	return cutting;
+}
+
 void ordeal_preload_power_cut(void)
 {
 	size_t i;
@@ -552,6 +560,7 @@ void ordeal_preload_power_cut(void)
 	if (!pl_enabled || !pl_crash_dir)
 		return;
 	pl_lock();
+	cutting = 1;
 	scan(pl_crash_dir, 0);
 	/* Contents first, in place, so the listings below read durable
 	 * content from wherever each inode lives now. */
@@ -563,8 +572,9 @@ void ordeal_preload_power_cut(void)
 	}
 	for (i = 0; i < dirs_nr; i++)
 		revert_dir(&dirs[i]);
-	/* The process dies right after, so nothing is freed; but the crash
-	 * still writes its status line through our write(). */
-	pl_all_synced();
-	pl_unlock();
+	/*
+	 * The process dies right after.  The lock stays held so that no
+	 * other thread writes anything after the cut; this thread's own
+	 * status line bypasses the fd table (pl_cutting()).
+	 */
 }

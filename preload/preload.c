@@ -290,8 +290,8 @@ static int under(const char *path, int or_equal)
 
 static int mine(int dirfd, const char *path, char *abs, int or_equal)
 {
-	return pl_crash_dir && resolve(dirfd, path, abs) == 0 &&
-	       under(abs, or_equal);
+	return pl_crash_dir && !pl_cutting() &&
+	       resolve(dirfd, path, abs) == 0 && under(abs, or_equal);
 }
 
 static void parent_of(const char *path, char *out)
@@ -354,7 +354,7 @@ static int lookup(int fd, struct fd_info *fi)
 {
 	int ok = 0;
 
-	if (!pl_crash_dir || fd < 0)
+	if (!pl_crash_dir || fd < 0 || pl_cutting())
 		return 0;
 	pl_lock();
 	if ((size_t)fd < fds_alloc && fds[fd].used) {

@@ -77,6 +77,13 @@ void pl_before_unlink(const char *path);
 /* sync(2)/syncfs(2): everything is durable. */
 void pl_all_synced(void);
 
+/*
+ * True in the thread that made the power cut: from then on its calls
+ * bypass the fd table, whose lock the cut keeps so that other threads
+ * stop before changing anything more.
+ */
+int pl_cutting(void);
+
 #pragma GCC visibility pop
 
 /*

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,19 @@ static const struct scenario scenarios[] = {
 	{"writev-pwritev", "old=0123456789;"},
 	{"osync", "old=ab23456789;"},
 	{"syncfs", "new=x;old=0123456789;"},
+	{"thread-keeps-writing", "old=0123456789;"},
 };
+
+/* Appends to "old" without syncing until the process dies. */
+static void *writer(void *arg)
+{
+	int fd = open("old", O_WRONLY | O_APPEND);
+
+	(void)arg;
+	for (;;)
+		put(fd, "x");
+	return NULL;
+}
 
 static void do_scenario(const char *s)
 {
@@ -166,6 +179,15 @@ static void do_scenario(const char *s)
 		put(fd, "ab");
 		fd = open("old", O_WRONLY);
 		pwrite(fd, "zz", 2, 5);
+	} else if (!strcmp(s, "thread-keeps-writing")) {
+		pthread_t th;
+		struct stat st;
+
+		/* The cut must stop the other thread: nothing after it. */
+		pthread_create(&th, NULL, writer, NULL);
+		do
+			stat("old", &st);
+		while (st.st_size < 100000);
 	} else if (!strcmp(s, "syncfs")) {
 		fd = create("new");
 		put(fd, "x");
