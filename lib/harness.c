@@ -280,7 +280,10 @@ static void close_pipes(int pipes[5][2])
 
 static int make_pipe(int p[2])
 {
-#ifdef O_CLOEXEC
+	/* pipe2 where it exists: no window where a fork elsewhere in the
+	 * program could inherit our pipes. */
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) ||      \
+	defined(__OpenBSD__)
 	if (pipe2(p, O_CLOEXEC) == 0)
 		return 0;
 	if (errno != ENOSYS)

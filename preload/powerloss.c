@@ -8,6 +8,9 @@
  * process kills itself, so it uses the real libc calls and ignores errors
  * (there is nobody left to tell).
  */
+/* glibc interposition: Linux only (an empty library elsewhere). */
+#if defined(__linux__)
+
 #include "preload.h"
 
 #include <dirent.h>
@@ -578,3 +581,5 @@ void ordeal_preload_power_cut(void)
 	 * status line bypasses the fd table (pl_cutting()).
 	 */
 }
+
+#endif /* __linux__ */

@@ -16,6 +16,9 @@
  * through mmap, fds inherited across exec, and statically linked programs
  * are not seen at all.
  */
+/* glibc interposition: Linux only (an empty library elsewhere). */
+#if defined(__linux__)
+
 #undef _FORTIFY_SOURCE
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -959,3 +962,5 @@ int dup3(int fd, int fd2, int flags)
 		copy_fd(fd, r);
 	return r;
 }
+
+#endif /* __linux__ */
