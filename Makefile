@@ -21,7 +21,7 @@ endif
 
 # Build dependencies: installed by scripts/install-deps when pkg-config cannot
 # find them, unless NO_INSTALL_DEPS=1 (then the command is printed instead).
-DEP_PKGS := libpcre2-8 cmocka
+DEP_PKGS := libpcre2-8 cmocka jansson
 NEEDS_DEPS := $(filter-out clean check-style help,$(or $(MAKECMDGOALS),all))
 ifneq ($(NEEDS_DEPS),)
 ifneq ($(shell pkg-config --exists $(DEP_PKGS) && echo ok),ok)
@@ -35,8 +35,8 @@ $(error scripts/install-deps failed (exit $(DEPS_RC)))
 endif
 endif
 endif
-PCRE_CFLAGS := $(shell pkg-config --cflags libpcre2-8)
-PCRE_LIBS   := $(shell pkg-config --libs libpcre2-8)
+PCRE_CFLAGS := $(shell pkg-config --cflags libpcre2-8 jansson)
+PCRE_LIBS   := $(shell pkg-config --libs libpcre2-8 jansson)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka)
 endif
@@ -60,7 +60,10 @@ HELPER_SRCS := $(wildcard tests/helper/*.c)
 
 ORDEAL  := $(BUILD)/ordeal
 TARGETS := $(ORDEAL) $(BUILD)/libordeal.a $(BUILD)/libordeal.so \
-	$(BUILD)/ordeal-test-helper $(BUILD)/ordeal.pc
+	$(BUILD)/ordeal.pc
+ifneq ($(HELPER_SRCS),)
+TARGETS += $(BUILD)/ordeal-test-helper
+endif
 ifneq ($(PRELOAD_SRCS),)
 TARGETS += $(BUILD)/libordeal-preload.so
 endif

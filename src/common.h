@@ -12,6 +12,7 @@
 #define ORDEAL_COMMON_H
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,6 +3,8 @@
  */
 #include "common.h"
 #include "cmd.h"
+#include "path.h"
+#include "run-command.h"
 
 #include <unistd.h>
 
@@ -33,6 +35,45 @@ static void print_usage(FILE *fp)
 		    " 'ordeal <command> -h' its options.\n");
 }
 
+/*
+ * Show the manual page ordeal-NAME(1) with man(1): the one beside the
+ * binary in a build tree (build/ordeal -> docs/), else the installed one.
+ * Returns 0 when man showed it.
+ */
+static int show_man_page(const char *name)
+{
+	struct child_process cp = CHILD_PROCESS_INIT;
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *local = NULL;
+	int ret = -1;
+
+	if (n > 0) {
+		char *dir;
+		exe[n] = '\0';
+		dir = xstrndup(exe, (size_t)(path_basename(exe) - exe));
+		local = xstrfmt("%s../docs/ordeal-%s.1", dir, name);
+		free(dir);
+		if (access(local, R_OK) < 0) {
+			free(local);
+			local = NULL;
+		}
+	}
+	strvec_push(&cp.args, "man");
+	if (local) {
+		strvec_push(&cp.args, "-l");
+		strvec_push(&cp.args, local);
+	} else {
+		strvec_pushf(&cp.args, "ordeal-%s", name);
+	}
+	cp.err = CHILD_NULL;
+	if (!run_command(&cp) && run_result_passed(&cp.result))
+		ret = 0;
+	child_process_clear(&cp);
+	free(local);
+	return ret;
+}
+
 /* `ordeal help CMD`: the man page if man(1) can show it, else -h. */
 static int cmd_help(int argc, const char **argv)
 {
@@ -48,6 +89,8 @@ static int cmd_help(int argc, const char **argv)
 		error("'%s' is not an ordeal command", argv[1]);
 		return EXIT_USAGE;
 	}
+	if (!show_man_page(c->name))
+		return EXIT_OK;
 	args[0] = c->name;
 	args[1] = "-h";
 	args[2] = NULL;

@@ -1,0 +1,166 @@
+/*
+ * clock.c - monotonic time, display timestamps, Go-style durations.
+ */
+#include "clock.h"
+#include "strbuf.h"
+
+#include <math.h>
+#include <time.h>
+
+int64_t clock_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+int64_t clock_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+void clock_sleep_ns(int64_t ns, volatile int *stop)
+{
+	struct timespec ts;
+
+	if (ns <= 0)
+		return;
+	ts.tv_sec = ns / NS_PER_SEC;
+	ts.tv_nsec = ns % NS_PER_SEC;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		if (stop && *stop)
+			return;
+}
+
+static const struct {
+	const char *unit;
+	int64_t ns;
+} units[] = {
+	{ "ns", 1 },
+	{ "us", NS_PER_US },
+	{ "\xc2\xb5s", NS_PER_US }, /* µs */
+	{ "ms", NS_PER_MS },
+	{ "s", NS_PER_SEC },
+	{ "m", 60 * NS_PER_SEC },
+	{ "h", 3600 * NS_PER_SEC },
+};
+
+int duration_parse(const char *s, int64_t *out)
+{
+	long double total = 0;
+	const char *p = s;
+
+	if (!s || !*s)
+		return -1;
+	while (*p) {
+		long double num = 0, frac = 0.1L;
+		bool digits = false;
+		size_t best = 0;
+		int64_t mult = 0;
+
+		while (*p >= '0' && *p <= '9') {
+			num = num * 10 + (*p++ - '0');
+			digits = true;
+		}
+		if (*p == '.') {
+			p++;
+			while (*p >= '0' && *p <= '9') {
+				num += (*p++ - '0') * frac;
+				frac /= 10;
+				digits = true;
+			}
+		}
+		if (!digits)
+			return -1;
+		for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+			size_t n = strlen(units[i].unit);
+			if (!strncmp(p, units[i].unit, n) && n > best) {
+				best = n;
+				mult = units[i].ns;
+			}
+		}
+		if (!best) {
+			/* A bare number is seconds, but only alone. */
+			if (*p || p == s || total != 0)
+				return -1;
+			mult = NS_PER_SEC;
+		}
+		p += best;
+		total += num * mult;
+		if (total > (long double)INT64_MAX)
+			return -1;
+	}
+	*out = (int64_t)llroundl(total);
+	return 0;
+}
+
+void duration_format(struct strbuf *sb, int64_t ns)
+{
+	if (ns < 0) {
+		strbuf_addch(sb, '-');
+		ns = -ns;
+	}
+	if (ns == 0) {
+		strbuf_addstr(sb, "0s");
+	} else if (ns < NS_PER_US) {
+		strbuf_addf(sb, "%lldns", (long long)ns);
+	} else if (ns < NS_PER_MS) {
+		strbuf_addf(sb, "%.3gus", (double)ns / NS_PER_US);
+	} else if (ns < NS_PER_SEC) {
+		strbuf_addf(sb, "%.3gms", (double)ns / NS_PER_MS);
+	} else if (ns < 60 * NS_PER_SEC) {
+		strbuf_addf(sb, "%.3gs", (double)ns / NS_PER_SEC);
+	} else {
+		long long s = (ns + NS_PER_SEC / 2) / NS_PER_SEC;
+		if (s >= 3600)
+			strbuf_addf(sb, "%lldh%lldm%llds", s / 3600,
+				    s / 60 % 60, s % 60);
+		else
+			strbuf_addf(sb, "%lldm%llds", s / 60, s % 60);
+	}
+}
+
+const char *duration_str(int64_t ns)
+{
+	static char buf[64];
+	struct strbuf sb = STRBUF_INIT;
+
+	duration_format(&sb, ns);
+	snprintf(buf, sizeof(buf), "%s", sb.buf);
+	strbuf_release(&sb);
+	return buf;
+}
+
+/* "YYYY-mm-dd" + sep + "HH:MM:SS" in UTC. */
+static void format_tm(struct strbuf *sb, int64_t wall_ns, char sep)
+{
+	time_t t = (time_t)(wall_ns / NS_PER_SEC);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strbuf_addf(sb, "%04d-%02d-%02d%c%02d:%02d:%02d", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, sep, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec);
+}
+
+void timestamp_format_utc(struct strbuf *sb, int64_t wall_ns)
+{
+	format_tm(sb, wall_ns, ' ');
+	strbuf_addf(sb, ".%09lld UTC", (long long)(wall_ns % NS_PER_SEC));
+}
+
+void timestamp_format_iso(struct strbuf *sb, int64_t wall_ns)
+{
+	format_tm(sb, wall_ns, 'T');
+	strbuf_addf(sb, ".%03lldZ", (long long)(wall_ns % NS_PER_SEC / NS_PER_MS));
+}
+
+void timestamp_format_rfc3339(struct strbuf *sb, int64_t wall_ns)
+{
+	format_tm(sb, wall_ns, 'T');
+	strbuf_addf(sb, ".%09lldZ", (long long)(wall_ns % NS_PER_SEC));
+}
