@@ -181,4 +181,13 @@ size_t report_tail_offset(const char *s, size_t len, int max_lines);
 void report_read_tail(struct strbuf *out, const char *path, size_t max_bytes,
 		      bool *truncated);
 
+/*
+ * Read a report.json back (--rerun-failed): push the name and path ("" for
+ * --exec tests) of every FAIL test, each name once.  0, or -1 with an
+ * error naming the file (and line, for bad JSON).
+ */
+struct strvec;
+int report_read_failed(const char *report_json, struct strvec *names,
+		       struct strvec *paths);
+
 #endif
