@@ -527,7 +527,13 @@ static bool child_done(struct runner *r, struct child_process *cp)
 	} else {
 		t->failures++;
 		rep->result = REPORT_FAIL;
-		run_result_describe(&sb, res);
+		/* The limit, not the time the kill took (TERM grace). */
+		if (res->timed_out) {
+			strbuf_addstr(&sb, "timed out after ");
+			duration_format(&sb, cp->timeout_ns);
+		} else {
+			run_result_describe(&sb, res);
+		}
 		set_reason(r, i, strbuf_detach(&sb, NULL));
 		if (res->started && rep->attempts <= r->opts->retries &&
 		    !run_command_interrupted()) {
