@@ -85,6 +85,12 @@ struct runner {
 	struct run_test *tests;
 	size_t nr;
 	struct child_process *slots;
+	/*
+	 * Whether a slot holds a test.  Not slots[s].running: run-command
+	 * clears that when it reaps the child, before wait_any hands the
+	 * child back, and the slot must not be reused until then.
+	 */
+	bool *busy;
 	struct report_set reporters;
 	struct report_run run;
 	char *self;
@@ -444,6 +450,7 @@ static bool start_test(struct runner *r, size_t i, int slot)
 	cp->err_path = t->stderr_path;
 	cp->timeout_ns = e->timeout_ns ? e->timeout_ns : r->opts->timeout_ns;
 	cp->data = (void *)(uintptr_t)i;
+	r->busy[slot] = true;
 	t->state = T_RUNNING;
 	rep->started_ns = clock_now_ns();
 	if (rep->attempts == 1)
@@ -544,6 +551,7 @@ static bool child_done(struct runner *r, struct child_process *cp)
 		}
 	}
 	child_process_clear(cp);
+	r->busy[slot] = false;
 	finish_test(r, i);
 	strbuf_release(&sb);
 	return false;
@@ -558,7 +566,7 @@ static void tick(struct runner *r)
 		struct child_process *cp = &r->slots[s];
 		size_t i;
 
-		if (!cp->running)
+		if (!r->busy[s])
 			continue;
 		i = (size_t)(uintptr_t)cp->data;
 		st.running++;
@@ -585,7 +593,7 @@ static void schedule(struct runner *r, bool live_status)
 			break;
 		for (int s = 0; s < r->opts->jobs && !r->stop && next < r->nr;
 		     s++) {
-			if (r->slots[s].running)
+			if (r->busy[s])
 				continue;
 			while (next < r->nr && !r->stop) {
 				size_t i = next++;
@@ -595,8 +603,8 @@ static void schedule(struct runner *r, bool live_status)
 				/* Skipped, or could not start. */
 				if (r->tests[i].state == T_RUNNING)
 					child_done(r, &r->slots[s]);
-				if (r->slots[s].running)
-					break;
+				if (r->busy[s])
+					break; /* retried */
 			}
 		}
 		if (!run_command_running() && (next >= r->nr || r->stop))
@@ -680,6 +688,7 @@ static void runner_clear(struct runner *r)
 	free(r->reps);
 	free(r->tests);
 	free(r->slots);
+	free(r->busy);
 	free(r->self);
 	free(r->out_dir);
 	report_set_clear(&r->reporters);
@@ -813,6 +822,7 @@ int cmd_run(int argc, const char **argv)
 	plan(&r);
 	r.run.total = r.nr;
 	r.slots = xcalloc(o.jobs, sizeof(*r.slots));
+	r.busy = xcalloc(o.jobs, sizeof(*r.busy));
 	for (int s = 0; s < o.jobs; s++)
 		child_process_init(&r.slots[s]);
 
