@@ -82,12 +82,10 @@ static void text_finished(struct reporter *r, const struct report_test *t)
 		strbuf_addf(&sb, ": %s", t->reason ? t->reason : "skipped");
 	} else {
 		strbuf_addf(&sb, " (%s)", duration_str(t->res.duration_ns));
-		if (t->result == REPORT_FAIL && t->reason)
+		if ((t->result == REPORT_FAIL || t->result == REPORT_FLAKY) &&
+		    t->reason)
 			strbuf_addf(&sb, ": %s", t->reason);
-		if (t->result == REPORT_FLAKY)
-			strbuf_addf(&sb, ": passed on attempt %d of %d",
-				    t->attempts, t->attempts);
-		else if (t->attempts > 1)
+		if (t->attempts > 1)
 			strbuf_addf(&sb, " (%d attempts)", t->attempts);
 	}
 	if (t->res.escaped > 0)
