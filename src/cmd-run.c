@@ -71,7 +71,7 @@ enum test_state { T_PENDING, T_RUNNING, T_DONE };
 struct run_test {
 	struct test_entry *entry;
 	enum test_state state;
-	char *dir_abs;
+	char *dir_path;
 	char *stdout_path, *stderr_path;
 	char *reason;
 	uint64_t seed;
@@ -349,9 +349,9 @@ static void plan(struct runner *r)
 		rep->path = e->path;
 		rep->instance = (unsigned)(order[k] % o->count) + 1;
 		rep->dir = test_dir_name(r, e->name, rep->instance);
-		t->dir_abs = path_join(r->out_dir, rep->dir);
-		t->stdout_path = path_join(t->dir_abs, "stdout");
-		t->stderr_path = path_join(t->dir_abs, "stderr");
+		t->dir_path = path_join(r->out_dir, rep->dir);
+		t->stdout_path = path_join(t->dir_path, "stdout");
+		t->stderr_path = path_join(t->dir_path, "stderr");
 		rep->stdout_path = t->stdout_path;
 		rep->stderr_path = t->stderr_path;
 	}
@@ -387,7 +387,7 @@ static void finish_test(struct runner *r, size_t i)
 static void keep_attempt(struct runner *r, size_t i, int attempt)
 {
 	struct run_test *t = &r->tests[i];
-	char *dir = xstrfmt("%s/attempt-%d", t->dir_abs, attempt);
+	char *dir = xstrfmt("%s/attempt-%d", t->dir_path, attempt);
 	static const char *const files[] = { "stdout", "stderr",
 					     "result.json" };
 
@@ -395,7 +395,7 @@ static void keep_attempt(struct runner *r, size_t i, int attempt)
 		warning_errno("cannot create '%s'", dir);
 	} else {
 		for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
-			char *from = path_join(t->dir_abs, files[f]);
+			char *from = path_join(t->dir_path, files[f]);
 			char *to = path_join(dir, files[f]);
 
 			if (rename(from, to) < 0 && errno != ENOENT)
@@ -421,8 +421,8 @@ static bool start_test(struct runner *r, size_t i, int slot)
 		finish_test(r, i);
 		return false;
 	}
-	if (rep->attempts == 0 && mkdir_p(t->dir_abs, 0777) < 0)
-		warning_errno("cannot create '%s'", t->dir_abs);
+	if (rep->attempts == 0 && mkdir_p(t->dir_path, 0777) < 0)
+		warning_errno("cannot create '%s'", t->dir_path);
 	if (rep->attempts > 0)
 		keep_attempt(r, i, rep->attempts);
 	rep->attempts++;
@@ -442,7 +442,13 @@ static bool start_test(struct runner *r, size_t i, int slot)
 	strvec_pushf(&cp->env, "ORDEAL_THREAD=%d", slot);
 	strvec_pushf(&cp->env, "ORDEAL_ATTEMPT=%d", rep->attempts);
 	strvec_pushf(&cp->env, "ORDEAL_TEST_NAME=%s", e->name);
-	strvec_pushf(&cp->env, "ORDEAL_OUTPUT_DIR=%s", t->dir_abs);
+	{
+		/* Absolute: a test may change directory. */
+		char *abs = path_absolute(t->dir_path);
+
+		strvec_pushf(&cp->env, "ORDEAL_OUTPUT_DIR=%s", abs);
+		free(abs);
+	}
 	cp->in = CHILD_NULL;
 	cp->out = CHILD_FILE;
 	cp->out_path = t->stdout_path;
@@ -465,7 +471,7 @@ static void write_evidence(struct runner *r, size_t i, struct child_process *cp)
 	struct run_test *t = &r->tests[i];
 	struct report_test *rep = &r->reps[i];
 	struct strbuf extra = STRBUF_INIT;
-	char *path = path_join(t->dir_abs, "result.json");
+	char *path = path_join(t->dir_path, "result.json");
 
 	strbuf_addstr(&extra, "\"name\":");
 	json_quote(&extra, rep->name, strlen(rep->name));
@@ -677,7 +683,7 @@ static void runner_clear(struct runner *r)
 {
 	for (size_t i = 0; i < r->nr; i++) {
 		free((char *)r->reps[i].dir);
-		free(r->tests[i].dir_abs);
+		free(r->tests[i].dir_path);
 		free(r->tests[i].stdout_path);
 		free(r->tests[i].stderr_path);
 		free(r->tests[i].reason);
