@@ -122,8 +122,9 @@ int regex_match(const struct regex *re, const char *buf, size_t len,
 
 long regex_count(const struct regex *re, const char *buf, size_t len)
 {
-	size_t pos = 0, ms, me;
+	size_t pos = 0, ms, me, prev_end = 0;
 	long n = 0;
+	bool have_prev = false;
 	bool bytes;
 
 	if (!buf)
@@ -136,7 +137,12 @@ long regex_count(const struct regex *re, const char *buf, size_t len)
 			return -1;
 		if (!rc)
 			break;
-		n++;
+		/* As Go's FindAll: an empty match right after a match is
+		 * not counted. */
+		if (me > ms || !have_prev || ms != prev_end)
+			n++;
+		have_prev = me > ms;
+		prev_end = me;
 		if (me > ms) {
 			pos = me;
 		} else {

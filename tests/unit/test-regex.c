@@ -49,6 +49,10 @@ static void test_count(void **state UNUSED)
 	/* empty matches at 0,1,2 and the end: as Go's FindAll */
 	assert_int_equal(regex_count(&re, "abc", 3), 4);
 	regex_release(&re);
+	/* Go: "", "aaa", "" for a* on baaac (the empty match at 4 abuts) */
+	assert_int_equal(regex_compile(&re, "a*", 0, &err), 0);
+	assert_int_equal(regex_count(&re, "baaac", 5), 3);
+	regex_release(&re);
 	assert_int_equal(regex_compile(&re, "^", REGEX_MULTILINE, &err), 0);
 	assert_int_equal(regex_count(&re, "a\nb\n", 4), 2);
 	regex_release(&re);
