@@ -420,10 +420,6 @@ static int extract_files(struct script_state *st, struct strbuf *err)
 		char *abs, *dir;
 
 		st->lineno = f->line;
-		if (memchr(f->name, '\0', strlen(f->name) + 1) !=
-		    f->name + strlen(f->name)) {
-			/* unreachable: names are C strings */
-		}
 		script_expand(&name, f->name, strlen(f->name), getenv_cb, st);
 		if (!name.len) {
 			strbuf_addf(err, "archive member '%s' has an empty name",
@@ -507,7 +503,7 @@ static int apply_updates(struct script_state *st, const char *data,
 
 	if (!st->nr_updates)
 		return 0;
-	if (!strcmp(st->file, "-")) {
+	if (!strcmp(st->path, "-")) {
 		strbuf_addstr(err, "cannot update a script read from stdin");
 		return -1;
 	}
@@ -540,8 +536,8 @@ static int apply_updates(struct script_state *st, const char *data,
 		if (ret)
 			break;
 	}
-	if (!ret && strbuf_write_file_atomic(&out, st->file) < 0) {
-		strbuf_addf(err, "cannot update '%s': %s", st->file,
+	if (!ret && strbuf_write_file_atomic(&out, st->path) < 0) {
+		strbuf_addf(err, "cannot update '%s': %s", st->path,
 			    strerror(errno));
 		ret = -1;
 	}
@@ -576,6 +572,9 @@ static int run_line(struct script_state *st, const char *line, size_t len)
 	if (memchr(line, '\0', len))
 		return cmd_fatal(st, "the line holds a NUL byte");
 	if (script_split_line(&words, line, len, getenv_cb, st, &err) < 0) {
+		strbuf_addstr(&st->log, "> ");
+		strbuf_add(&st->log, line, len);
+		strbuf_addch(&st->log, '\n');
 		ret = cmd_fatal(st, "%s", err);
 		free(err);
 		return ret;
@@ -707,7 +706,9 @@ void script_run(const struct script_options *opts, const char *file,
 	strbuf_init(&st.log, 0);
 	strbuf_init(&st.msg, 0);
 	st.opts = opts;
-	st.file = file;
+	st.path = file;
+	st.file = strcmp(file, "-") ? file : "stdin";
+	file = st.file;
 	res->status = SCRIPT_PASS;
 	res->skip_reason = NULL;
 	if (opts->timeout_ns > 0)

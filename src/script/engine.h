@@ -100,7 +100,8 @@ struct script_update {
 
 struct script_state {
 	const struct script_options *opts;
-	const char *file; /* for FILE:LINE */
+	const char *file; /* for FILE:LINE ("stdin" for "-") */
+	const char *path; /* the script file, "-" for stdin */
 	size_t lineno;
 
 	char *root;	  /* private temp dir: work/ and spool/ */
