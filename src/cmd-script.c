@@ -220,8 +220,10 @@ static void finish_worker(struct job *j, int wstatus)
 	close(j->out_fd);
 	j->out_fd = -1;
 	if (WIFSIGNALED(wstatus))
-		strbuf_addf(&j->text, "FAIL %s\nFAIL: %s: the worker died "
-			    "(signal %s)\n", j->path, j->path,
+		strbuf_addf(&j->text,
+			    "FAIL %s\nFAIL: %s: the worker died "
+			    "(signal %s)\n",
+			    j->path, j->path,
 			    signal_name(WTERMSIG(wstatus))
 				    ? signal_name(WTERMSIG(wstatus))
 				    : "?");
@@ -394,7 +396,8 @@ int cmd_script(int argc, const char **argv)
 			if (pid < 0) {
 				if (errno == EINTR && parent_interrupted) {
 					for (size_t i = 0; i < next_start; i++)
-						if (!js[i].done && js[i].pid > 0)
+						if (!js[i].done &&
+						    js[i].pid > 0)
 							kill(js[i].pid,
 							     parent_interrupted);
 				} else if (errno == ECHILD) {

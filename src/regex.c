@@ -74,7 +74,8 @@ bool utf8_valid(const char *buf, size_t len)
 				return false;
 			cp = (cp << 6) | (p[i] & 0x3F);
 		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		if ((n == 2 &&
+		     (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
 		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
 			return false;
 		p += n + 1;
@@ -86,8 +87,8 @@ static int match_at(const struct regex *re, const char *buf, size_t len,
 		    size_t start, bool bytes, size_t *ms, size_t *me)
 {
 	void *md = bytes ? re->md_bytes : re->md;
-	int rc = pcre2_match(bytes ? re->code_bytes : re->code,
-			     (PCRE2_SPTR)buf, len, start, 0, md, NULL);
+	int rc = pcre2_match(bytes ? re->code_bytes : re->code, (PCRE2_SPTR)buf,
+			     len, start, 0, md, NULL);
 	PCRE2_SIZE *ov;
 
 	if (rc == PCRE2_ERROR_NOMATCH)

@@ -68,8 +68,7 @@ static const char *getenv_cb(void *data, const char *name)
 	return state_getenv(data, name);
 }
 
-void state_setenv(struct script_state *st, const char *name,
-		  const char *value)
+void state_setenv(struct script_state *st, const char *name, const char *value)
 {
 	strvec_setenv(&st->env, name, value);
 }
@@ -120,8 +119,7 @@ static bool resolves_inside(struct script_state *st, const char *abs,
 	return ok;
 }
 
-static char *writable_path(struct script_state *st, const char *p,
-			   bool follow)
+static char *writable_path(struct script_state *st, const char *p, bool follow)
 {
 	char *abs = state_abs(st, p);
 
@@ -282,8 +280,7 @@ int state_mkdir_p(const char *abs)
 	return mkdir(abs, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-int state_map(struct script_state *st, const char *name,
-	      struct mapped_file *m)
+int state_map(struct script_state *st, const char *name, struct mapped_file *m)
 {
 	char *path;
 	struct stat s;
@@ -291,10 +288,10 @@ int state_map(struct script_state *st, const char *name,
 
 	memset(m, 0, sizeof(*m));
 	m->data = "";
-	if (st->out_in_mem && (!strcmp(name, "stdout") ||
-			       !strcmp(name, "stderr"))) {
-		const struct strbuf *sb = name[3] == 'o' ? &st->mem_out
-							 : &st->mem_err;
+	if (st->out_in_mem &&
+	    (!strcmp(name, "stdout") || !strcmp(name, "stderr"))) {
+		const struct strbuf *sb =
+			name[3] == 'o' ? &st->mem_out : &st->mem_err;
 		m->data = sb->buf;
 		m->len = sb->len;
 		return 0;
@@ -422,15 +419,15 @@ static int extract_files(struct script_state *st, struct strbuf *err)
 		st->lineno = f->line;
 		script_expand(&name, f->name, strlen(f->name), getenv_cb, st);
 		if (!name.len) {
-			strbuf_addf(err, "archive member '%s' has an empty name",
+			strbuf_addf(err,
+				    "archive member '%s' has an empty name",
 				    f->name);
 			strbuf_release(&name);
 			return -1;
 		}
 		abs = state_abs(st, name.buf);
 		if (!path_is_inside(abs, st->work) || !strcmp(abs, st->work)) {
-			strbuf_addf(err,
-				    "archive member '%s' is outside $WORK",
+			strbuf_addf(err, "archive member '%s' is outside $WORK",
 				    f->name);
 			free(abs);
 			strbuf_release(&name);
@@ -494,8 +491,8 @@ static int cmp_off(const void *a, const void *b)
 	return x->member < y->member ? 1 : x->member > y->member ? -1 : 0;
 }
 
-static int apply_updates(struct script_state *st, const char *data,
-			 size_t len, struct strbuf *err)
+static int apply_updates(struct script_state *st, const char *data, size_t len,
+			 struct strbuf *err)
 {
 	struct strbuf out = STRBUF_INIT;
 	size_t i;
@@ -511,11 +508,13 @@ static int apply_updates(struct script_state *st, const char *data,
 	/* Splice from the last member backwards so offsets stay valid. */
 	qsort(st->updates, st->nr_updates, sizeof(*st->updates), cmp_off);
 	for (i = 0; i < st->nr_updates; i++) {
-		const struct txtar_file *f = &st->ar.files[st->updates[i].member];
+		const struct txtar_file *f =
+			&st->ar.files[st->updates[i].member];
 		struct strbuf content = STRBUF_INIT;
 
 		if (i && st->updates[i].member == st->updates[i - 1].member)
-			continue; /* the last cmp against it wins? first: fine */
+			continue; /* the last cmp against it wins? first: fine
+				   */
 		if (strbuf_read_file(&content, st->updates[i].path, 0) < 0) {
 			strbuf_addf(err, "cannot read '%s': %s",
 				    st->updates[i].path, strerror(errno));
@@ -529,8 +528,9 @@ static int apply_updates(struct script_state *st, const char *data,
 		} else {
 			if (content.len && content.buf[content.len - 1] != '\n')
 				strbuf_addch(&content, '\n');
-			strbuf_splice(&out, f->data_off, f->data_end - f->data_off,
-				      content.buf, content.len);
+			strbuf_splice(&out, f->data_off,
+				      f->data_end - f->data_off, content.buf,
+				      content.len);
 		}
 		strbuf_release(&content);
 		if (ret)
@@ -552,8 +552,7 @@ static int apply_updates(struct script_state *st, const char *data,
 static void fail_here(struct script_state *st, const char *msg,
 		      struct script_result *res, struct phase *ph)
 {
-	strbuf_addf(&st->log, "FAIL: %s:%zu: %s\n", st->file, st->lineno,
-		    msg);
+	strbuf_addf(&st->log, "FAIL: %s:%zu: %s\n", st->file, st->lineno, msg);
 	res->status = SCRIPT_FAIL;
 	ph->keep = true;
 }
@@ -692,7 +691,7 @@ void script_run(const struct script_options *opts, const char *file,
 		const char *data, size_t len, struct script_result *res)
 {
 	struct script_state st;
-	struct phase ph = { 0, 0, false };
+	struct phase ph = {0, 0, false};
 	struct strbuf err = STRBUF_INIT;
 	int64_t start = clock_now_ns();
 	const char *p, *end;
@@ -716,9 +715,10 @@ void script_run(const struct script_options *opts, const char *file,
 
 	raw_root = make_temp_dir(temp_base(), "ordeal-script-");
 	if (!raw_root) {
-		strbuf_addf(&res->log, "FAIL: %s: cannot create a temporary "
-			    "directory in '%s': %s\n", file, temp_base(),
-			    strerror(errno));
+		strbuf_addf(&res->log,
+			    "FAIL: %s: cannot create a temporary "
+			    "directory in '%s': %s\n",
+			    file, temp_base(), strerror(errno));
 		res->status = SCRIPT_FAIL;
 		strvec_clear(&st.env);
 		return;
@@ -793,8 +793,8 @@ void script_run(const struct script_options *opts, const char *file,
 			break;
 		}
 		if (ret == CMD_STOP) {
-			strbuf_addf(&st.log, "stop%s%s\n", st.msg.len ? ": " : "",
-				    st.msg.buf);
+			strbuf_addf(&st.log, "stop%s%s\n",
+				    st.msg.len ? ": " : "", st.msg.buf);
 			stopped = true;
 			break;
 		}

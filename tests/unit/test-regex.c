@@ -63,7 +63,8 @@ static void test_bytes(void **state UNUSED)
 	struct regex re;
 	char *err = NULL;
 	size_t at, n;
-	const char s[] = "a\0b\xff\xfe" "c\n";
+	const char s[] = "a\0b\xff\xfe"
+			 "c\n";
 
 	assert_false(utf8_valid(s, sizeof(s) - 1));
 	assert_true(utf8_valid("h\xc3\xa9llo", 6));
@@ -89,10 +90,8 @@ static void test_quote(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_multiline),
-		cmocka_unit_test(test_error),
-		cmocka_unit_test(test_count),
-		cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_multiline), cmocka_unit_test(test_error),
+		cmocka_unit_test(test_count),	  cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
