@@ -696,7 +696,6 @@ void script_run(const struct script_options *opts, const char *file,
 	int64_t start = clock_now_ns();
 	const char *p, *end;
 	char *real_root, *raw_root;
-	bool stopped = false;
 
 	memset(&st, 0, sizeof(st));
 	strvec_init(&st.env);
@@ -786,7 +785,9 @@ void script_run(const struct script_options *opts, const char *file,
 		if (ret == CMD_OK || ret < 0)
 			continue;
 		if (ret == CMD_SKIP) {
-			res->status = SCRIPT_SKIP;
+			/* --continue: an earlier failure is not hidden */
+			if (res->status != SCRIPT_FAIL)
+				res->status = SCRIPT_SKIP;
 			res->skip_reason = strbuf_detach(&st.msg, NULL);
 			strbuf_addf(&st.log, "SKIP: %s:%zu: %s\n", file,
 				    st.lineno, res->skip_reason);
@@ -795,7 +796,6 @@ void script_run(const struct script_options *opts, const char *file,
 		if (ret == CMD_STOP) {
 			strbuf_addf(&st.log, "stop%s%s\n",
 				    st.msg.len ? ": " : "", st.msg.buf);
-			stopped = true;
 			break;
 		}
 		fail_here(&st, st.msg.buf, res, &ph);
@@ -804,7 +804,6 @@ void script_run(const struct script_options *opts, const char *file,
 		if (!opts->keep_going || res->status == SCRIPT_INTERRUPTED)
 			break;
 	}
-	(void)stopped;
 done:
 	state_kill_background(&st);
 	rewind_phase(&st, &ph); /* unless it failed: then shown in full */
@@ -817,9 +816,7 @@ done:
 	/* Show $WORK instead of the temp path, as testscript does. */
 	strbuf_replace_all(&st.log, st.work, "$WORK");
 	if (opts->keep_work)
-		strbuf_insert(&st.log, 0, "WORK=", 5),
-			strbuf_insert(&st.log, 5, st.work, strlen(st.work)),
-			strbuf_insert(&st.log, 5 + strlen(st.work), "\n", 1);
+		strbuf_addf(&res->log, "WORK=%s\n", st.work);
 	else if (remove_recursive(st.root) < 0)
 		warning_errno("cannot remove '%s'", st.root);
 	strbuf_addbuf(&res->log, &st.log);
