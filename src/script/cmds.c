@@ -782,7 +782,7 @@ static int cmd_stdin(struct script_state *st, int argc, const char **argv)
 
 /* ---- exec and background commands ---- */
 
-static void wait_child(struct child_process *cp)
+void script_wait_child(struct child_process *cp)
 {
 	while (cp->running) {
 		if (!run_command_wait_any(-1) && run_command_interrupted())
@@ -800,7 +800,7 @@ static void describe_argv(struct strbuf *sb, int argc, const char **argv)
 }
 
 /* Judge a finished (or unstartable) child against the line's want. */
-static int judge(struct script_state *st, const struct run_result *r,
+int script_judge(struct script_state *st, const struct run_result *r,
 		 enum script_want want)
 {
 	if (r->timed_out)
@@ -859,6 +859,7 @@ int script_run_program(struct script_state *st, const char *path, int argc,
 		cp = &bg->cp;
 		bg->name = st->bg_name ? xstrdup(st->bg_name) : NULL;
 		bg->want = st->want;
+		bg->line = st->lineno;
 		bg->out_path = state_spool_path(st, "bg.stdout");
 		bg->err_path = state_spool_path(st, "bg.stderr");
 		{
@@ -904,7 +905,7 @@ int script_run_program(struct script_state *st, const char *path, int argc,
 	if (bg) {
 		if (!cp->result.started) {
 			log_status(st, &cp->result, argv[0]);
-			ret = judge(st, &cp->result, bg->want);
+			ret = script_judge(st, &cp->result, bg->want);
 			child_process_clear(cp);
 			free(bg->name);
 			free(bg->desc);
@@ -928,7 +929,7 @@ int script_run_program(struct script_state *st, const char *path, int argc,
 		return CMD_OK;
 	}
 	if (cp->result.started) {
-		wait_child(cp);
+		script_wait_child(cp);
 		st->out_in_mem = false;
 	} else {
 		state_set_output(st, "", 0, "", 0);
@@ -941,7 +942,7 @@ int script_run_program(struct script_state *st, const char *path, int argc,
 	if (cp->result.started)
 		state_log_output(st, st->stdout_path, st->stderr_path);
 	log_status(st, &cp->result, argv[0]);
-	ret = judge(st, &cp->result, st->want);
+	ret = script_judge(st, &cp->result, st->want);
 	child_process_clear(cp);
 	return ret;
 }
@@ -1024,7 +1025,7 @@ int script_wait_background(struct script_state *st, const char *name,
 			continue;
 		}
 		found = true;
-		wait_child(&bg->cp);
+		script_wait_child(&bg->cp);
 		run_result_describe(&d, &bg->cp.result);
 		state_logf(st, "[background] %s: %s\n", bg->desc, d.buf);
 		strbuf_release(&d);
@@ -1035,7 +1036,8 @@ int script_wait_background(struct script_state *st, const char *name,
 			if (err >= 0)
 				append_file(st, err, bg->err_path);
 			if (ret == CMD_OK) {
-				int r = judge(st, &bg->cp.result, bg->want);
+				int r = script_judge(st, &bg->cp.result,
+						     bg->want);
 				if (r != CMD_OK)
 					ret = r;
 			}

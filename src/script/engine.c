@@ -805,6 +805,11 @@ void script_run(const struct script_options *opts, const char *file,
 			break;
 	}
 done:
+	/*
+	 * Background commands still running are killed and their status is
+	 * not checked, as go-internal's documentation says ("the test must
+	 * not depend upon their exit status").
+	 */
 	state_kill_background(&st);
 	rewind_phase(&st, &ph); /* unless it failed: then shown in full */
 	mark_time(&st, &ph);

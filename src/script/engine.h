@@ -92,6 +92,7 @@ struct script_bg {
 	char *name; /* NULL: unnamed */
 	char *desc; /* "prog arg..." for the log */
 	enum script_want want;
+	size_t line; /* where it was started */
 	char *out_path, *err_path;
 	bool finished;
 };
@@ -221,6 +222,11 @@ const struct script_cmd *script_find_cmd(const char *name);
 /* Run argv (argv[0] a program name or path) like exec. */
 int script_run_program(struct script_state *st, const char *path, int argc,
 		       const char **argv);
+/* Wait for a started child (other children may finish meanwhile). */
+void script_wait_child(struct child_process *cp);
+/* CMD_OK when a finished child's result meets `want`, else a message. */
+int script_judge(struct script_state *st, const struct run_result *r,
+		 enum script_want want);
 /* Wait for one or all background commands. */
 int script_wait_background(struct script_state *st, const char *name,
 			   bool check);
