@@ -117,6 +117,12 @@ static void format_result(struct strbuf *out, const char *name,
 	case SCRIPT_SKIP:
 		if (opts->verbose || opts->keep_work)
 			strbuf_addbuf(out, &res->log);
+		if (quiet) {
+			/* the reason, for a parent such as `ordeal run` */
+			const char *s = strstr(res->log.buf, "SKIP: ");
+			if (s && !opts->verbose && !opts->keep_work)
+				strbuf_addstr(out, s);
+		}
 		if (!quiet)
 			strbuf_addf(out, "SKIP %s: %s\n", name,
 				    res->skip_reason && *res->skip_reason

@@ -696,6 +696,7 @@ void script_run(const struct script_options *opts, const char *file,
 	int64_t start = clock_now_ns();
 	const char *p, *end;
 	char *real_root, *raw_root;
+	size_t skip_line = 0;
 
 	memset(&st, 0, sizeof(st));
 	strvec_init(&st.env);
@@ -789,8 +790,7 @@ void script_run(const struct script_options *opts, const char *file,
 			if (res->status != SCRIPT_FAIL)
 				res->status = SCRIPT_SKIP;
 			res->skip_reason = strbuf_detach(&st.msg, NULL);
-			strbuf_addf(&st.log, "SKIP: %s:%zu: %s\n", file,
-				    st.lineno, res->skip_reason);
+			skip_line = st.lineno;
 			break;
 		}
 		if (ret == CMD_STOP) {
@@ -813,6 +813,9 @@ done:
 	state_kill_background(&st);
 	rewind_phase(&st, &ph); /* unless it failed: then shown in full */
 	mark_time(&st, &ph);
+	if (skip_line)
+		strbuf_addf(&st.log, "SKIP: %s:%zu: %s\n", file, skip_line,
+			    res->skip_reason);
 	strbuf_reset(&err);
 	if (apply_updates(&st, data, len, &err) < 0)
 		fail_here(&st, err.buf, res, &ph);
