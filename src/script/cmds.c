@@ -598,6 +598,73 @@ out:
 	return ret;
 }
 
+/* go-internal's `unix2dos file...`: every line ends with CRLF. */
+static int cmd_unix2dos(struct script_state *st, int argc, const char **argv)
+{
+	if (argc < 2)
+		return usage_err(st, "unix2dos paths...");
+	for (int i = 1; i < argc; i++) {
+		struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+		char *p = state_writable_path_follow(st, argv[i]);
+		size_t pos = 0;
+		int fd, ret = CMD_OK;
+
+		if (!p)
+			return CMD_FATAL;
+		if (strbuf_read_file(&in, p, 0) < 0) {
+			ret = cmd_fatal(st, "cannot read '%s': %s", argv[i],
+					strerror(errno));
+			goto next;
+		}
+		while (pos < in.len) {
+			const char *nl =
+				memchr(in.buf + pos, '\n', in.len - pos);
+			size_t end = nl ? (size_t)(nl - in.buf) : in.len;
+			size_t n = end - pos;
+
+			if (n && in.buf[pos + n - 1] == '\r')
+				n--;
+			strbuf_add(&out, in.buf + pos, n);
+			strbuf_addstr(&out, "\r\n");
+			pos = end + 1;
+		}
+		fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd < 0 || write_in_full(fd, out.buf, out.len) < 0)
+			ret = cmd_fatal(st, "cannot write '%s': %s", argv[i],
+					strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	next:
+		free(p);
+		strbuf_release(&in);
+		strbuf_release(&out);
+		if (ret != CMD_OK)
+			return ret;
+	}
+	return CMD_OK;
+}
+
+/* cmd/go's `help [command...]`: the usage of commands, to stdout. */
+static int cmd_help(struct script_state *st, int argc, const char **argv)
+{
+	struct strbuf out = STRBUF_INIT;
+	int ret;
+
+	for (const struct script_cmd *c = script_cmds; c->name; c++) {
+		bool want = argc < 2;
+
+		for (int i = 1; i < argc && !want; i++)
+			want = !strcmp(argv[i], c->name);
+		if (want)
+			strbuf_addf(&out, "%s%s\n\t%s\n",
+				    c->flags & CMD_NEG ? "[! | ?] " : "",
+				    c->usage, c->summary);
+	}
+	ret = state_set_output(st, out.buf, out.len, "", 0);
+	strbuf_release(&out);
+	return ret;
+}
+
 /* ---- matching ---- */
 
 static int do_match(struct script_state *st, int argc, const char **argv,
@@ -1118,6 +1185,8 @@ const struct script_cmd script_cmds[] = {
 	 "check that files exist", CMD_NEG, cmd_exists},
 	{"grep", "grep [-count=N] [-q] pattern file",
 	 "check that a file matches a regex", CMD_NEG, cmd_grep},
+	{"help", "help [command...]", "print the usage of commands", 0,
+	 cmd_help},
 	{"kill", "kill [-SIGNAL] [name]",
 	 "signal background commands (default KILL)", 0, cmd_kill},
 	{"mkdir", "mkdir path...", "create directories with parents", 0,
@@ -1140,6 +1209,8 @@ const struct script_cmd script_cmds[] = {
 	{"stop", "stop [msg]", "stop the script early, passing", 0, cmd_stop},
 	{"symlink", "symlink file -> target", "create a symbolic link", 0,
 	 cmd_symlink},
+	{"unix2dos", "unix2dos paths...",
+	 "end every line with CRLF (go-internal)", 0, cmd_unix2dos},
 	{"unquote", "unquote file...", "strip a leading > from each line", 0,
 	 cmd_unquote},
 	{"wait", "wait [name]",
