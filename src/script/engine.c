@@ -407,14 +407,37 @@ static void env_init(struct script_state *st)
 	}
 }
 
-/* Write the archive's files into $WORK; -1 after logging a FAIL line. */
+struct member_ref {
+	const char *path;
+	size_t idx;
+};
+
+static int cmp_member(const void *a, const void *b)
+{
+	const struct member_ref *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Write the archive's files into $WORK.  Every name is checked first
+ * (inside $WORK, no duplicates: sorted, so a huge archive stays fast), so
+ * a bad archive writes nothing.  Returns -1 with the message in `err` and
+ * st->lineno at the offending marker.
+ */
 static int extract_files(struct script_state *st, struct strbuf *err)
 {
+	struct member_ref *refs;
+	size_t dup = SIZE_MAX, first = 0;
+
 	st->member_paths = xcalloc(st->ar.nr + 1, sizeof(char *));
 	for (size_t i = 0; i < st->ar.nr; i++) {
 		struct txtar_file *f = &st->ar.files[i];
 		struct strbuf name = STRBUF_INIT;
-		char *abs, *dir;
+		char *abs;
 
 		st->lineno = f->line;
 		script_expand(&name, f->name, strlen(f->name), getenv_cb, st);
@@ -426,28 +449,47 @@ static int extract_files(struct script_state *st, struct strbuf *err)
 			return -1;
 		}
 		abs = state_abs(st, name.buf);
+		strbuf_release(&name);
 		if (!path_is_inside(abs, st->work) || !strcmp(abs, st->work)) {
 			strbuf_addf(err, "archive member '%s' is outside $WORK",
 				    f->name);
 			free(abs);
-			strbuf_release(&name);
 			return -1;
 		}
-		strbuf_release(&name);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(st->member_paths[j], abs)) {
-				strbuf_addf(err,
-					    "duplicate archive member '%s' "
-					    "(also at line %zu)",
-					    f->name, st->ar.files[j].line);
-				free(abs);
-				return -1;
-			}
 		st->member_paths[i] = abs;
-		dir = xstrdup(abs);
+	}
+	refs = xcalloc(st->ar.nr + 1, sizeof(*refs));
+	for (size_t i = 0; i < st->ar.nr; i++) {
+		refs[i].path = st->member_paths[i];
+		refs[i].idx = i;
+	}
+	qsort(refs, st->ar.nr, sizeof(*refs), cmp_member);
+	/* The duplicate reported is the earliest second occurrence. */
+	for (size_t i = 1; i < st->ar.nr; i++)
+		if (!strcmp(refs[i].path, refs[i - 1].path) &&
+		    (dup == SIZE_MAX || refs[i].idx < dup)) {
+			size_t j = i - 1;
+			while (j > 0 && !strcmp(refs[j - 1].path, refs[i].path))
+				j--;
+			dup = refs[i].idx;
+			first = refs[j].idx;
+		}
+	free(refs);
+	if (dup != SIZE_MAX) {
+		st->lineno = st->ar.files[dup].line;
+		strbuf_addf(err,
+			    "duplicate archive member '%s' (also at line %zu)",
+			    st->ar.files[dup].name, st->ar.files[first].line);
+		return -1;
+	}
+	for (size_t i = 0; i < st->ar.nr; i++) {
+		struct txtar_file *f = &st->ar.files[i];
+		char *dir = xstrdup(st->member_paths[i]);
+
+		st->lineno = f->line;
 		*strrchr(dir, '/') = '\0';
-		if ((*dir && state_mkdir_p(dir) < 0) ||
-		    write_file(abs, f->data, f->len) < 0) {
+		if ((*dir && strcmp(dir, st->work) && state_mkdir_p(dir) < 0) ||
+		    write_file(st->member_paths[i], f->data, f->len) < 0) {
 			strbuf_addf(err, "cannot write '%s': %s", f->name,
 				    strerror(errno));
 			free(dir);
