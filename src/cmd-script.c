@@ -98,6 +98,34 @@ static bool run_selected(const struct strvec *run, const char *path)
 	return ok;
 }
 
+/* Colours of the verdict words (--color, NO_COLOR). */
+static bool use_color;
+
+static const char *verdict(const char *word, const char *sgr)
+{
+	static char buf[64];
+
+	if (!use_color)
+		return word;
+	snprintf(buf, sizeof(buf), "\033[%sm%s\033[0m", sgr, word);
+	return buf;
+}
+
+static int parse_color(const char *arg)
+{
+	const char *no = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	if (!arg || !strcmp(arg, "auto"))
+		return isatty(1) && !(no && *no) &&
+		       !(term && !strcmp(term, "dumb"));
+	if (!strcmp(arg, "always"))
+		return 1;
+	if (!strcmp(arg, "never"))
+		return 0;
+	return -1;
+}
+
 static void format_result(struct strbuf *out, const char *name,
 			  const struct script_result *res,
 			  const struct script_options *opts, bool quiet)
@@ -112,7 +140,8 @@ static void format_result(struct strbuf *out, const char *name,
 		if (opts->verbose || opts->keep_work)
 			strbuf_addbuf(out, &res->log);
 		if (!quiet)
-			strbuf_addf(out, "PASS %s (%s)\n", name, t);
+			strbuf_addf(out, "%s %s (%s)\n", verdict("PASS", "32"),
+				    name, t);
 		break;
 	case SCRIPT_SKIP:
 		if (opts->verbose || opts->keep_work)
@@ -124,7 +153,8 @@ static void format_result(struct strbuf *out, const char *name,
 				strbuf_addstr(out, s);
 		}
 		if (!quiet)
-			strbuf_addf(out, "SKIP %s: %s\n", name,
+			strbuf_addf(out, "%s %s: %s\n", verdict("SKIP", "33"),
+				    name,
 				    res->skip_reason && *res->skip_reason
 					    ? res->skip_reason
 					    : "skipped");
@@ -133,8 +163,9 @@ static void format_result(struct strbuf *out, const char *name,
 	case SCRIPT_INTERRUPTED:
 		if (!quiet)
 			strbuf_addf(out, "%s %s (%s)\n",
-				    res->status == SCRIPT_FAIL ? "FAIL"
-							       : "INTERRUPTED",
+				    res->status == SCRIPT_FAIL
+					    ? verdict("FAIL", "31")
+					    : verdict("INTERRUPTED", "31"),
 				    name, t);
 		strbuf_addbuf(out, &res->log);
 		break;
@@ -256,7 +287,8 @@ int cmd_script(int argc, const char **argv)
 	struct script_options opts = SCRIPT_OPTIONS_INIT;
 	struct strvec run = STRVEC_INIT, progs = STRVEC_INIT;
 	struct strvec files = STRVEC_INIT;
-	int jobs = 0, quiet = 0, list = 0;
+	int jobs = 0, quiet = 0, list = 0, color;
+	const char *color_arg = NULL;
 	int passed = 0, failed = 0, skipped = 0, interrupted = 0;
 	struct job *js;
 	size_t nr, next_start = 0, next_print = 0, running = 0;
@@ -285,12 +317,19 @@ int cmd_script(int argc, const char **argv)
 		OPT_BOOL('q', "quiet", &quiet,
 			 "no per-script lines nor summary; exit 77 if all "
 			 "skipped"),
+		OPT_STRING(0, "color", &color_arg, "when",
+			   "colour verdicts: auto, always, never"),
 		OPT_BOOL(0, "list", &list, "list commands and conditions"),
 		OPT_END(),
 	};
 	bool have_stdin = false;
 
 	argc = parse_options(argc, argv, options, script_usage, 0);
+	color = parse_color(color_arg);
+	if (color < 0)
+		die("--color: expected auto, always or never, not '%s'",
+		    color_arg);
+	use_color = color;
 	if (list) {
 		print_list();
 		return EXIT_OK;
