@@ -126,6 +126,38 @@ static int parse_color(const char *arg)
 	return -1;
 }
 
+/*
+ * The live status line on stderr, only when it is a terminal:
+ * "[12/200] 1 failed".  Cleared before anything is printed on stdout.
+ */
+static bool status_tty;
+
+static void status_clear(void)
+{
+	if (status_tty)
+		fputs("\r\033[K", stderr);
+}
+
+static void status_show(size_t done, size_t total, size_t running, int failed)
+{
+	if (!status_tty)
+		return;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %zu running", done, total, running);
+	if (failed)
+		fprintf(stderr, ", %d failed", failed);
+	fflush(stderr);
+}
+
+/* Print a finished job's text (clearing the status line first). */
+static void print_job(struct job *j, int *failed)
+{
+	status_clear();
+	fwrite(j->text.buf, 1, j->text.len, stdout);
+	fflush(stdout);
+	if (j->status != W_PASS && j->status != W_SKIP)
+		(*failed)++;
+}
+
 static void format_result(struct strbuf *out, const char *name,
 			  const struct script_result *res,
 			  const struct script_options *opts, bool quiet)
@@ -287,7 +319,7 @@ int cmd_script(int argc, const char **argv)
 	struct script_options opts = SCRIPT_OPTIONS_INIT;
 	struct strvec run = STRVEC_INIT, progs = STRVEC_INIT;
 	struct strvec files = STRVEC_INIT;
-	int jobs = 0, quiet = 0, list = 0, color;
+	int jobs = 0, quiet = 0, list = 0, color, nfailed = 0;
 	const char *color_arg = NULL;
 	int passed = 0, failed = 0, skipped = 0, interrupted = 0;
 	struct job *js;
@@ -330,6 +362,7 @@ int cmd_script(int argc, const char **argv)
 		die("--color: expected auto, always or never, not '%s'",
 		    color_arg);
 	use_color = color;
+	status_tty = !quiet && isatty(2) && !opts.verbose;
 	if (list) {
 		print_list();
 		return EXIT_OK;
@@ -409,10 +442,10 @@ int cmd_script(int argc, const char **argv)
 		for (size_t i = 0; i < nr; i++) {
 			if (run_command_interrupted())
 				break;
+			status_show(i, nr, 1, nfailed);
 			run_job(&js[i], &opts, quiet);
 			js[i].done = true;
-			fwrite(js[i].text.buf, 1, js[i].text.len, stdout);
-			fflush(stdout);
+			print_job(&js[i], &nfailed);
 			next_print = i + 1;
 		}
 		if (run_command_interrupted())
@@ -437,6 +470,7 @@ int cmd_script(int argc, const char **argv)
 			}
 			if (!running)
 				break;
+			status_show(next_print, nr, running, nfailed);
 			pid = waitpid(-1, &ws, 0);
 			if (pid < 0) {
 				if (errno == EINTR && parent_interrupted) {
@@ -455,12 +489,9 @@ int cmd_script(int argc, const char **argv)
 					finish_worker(&js[i], ws);
 					running--;
 				}
-			while (next_print < nr && js[next_print].done) {
-				fwrite(js[next_print].text.buf, 1,
-				       js[next_print].text.len, stdout);
-				fflush(stdout);
-				next_print++;
-			}
+			while (next_print < nr && js[next_print].done)
+				print_job(&js[next_print++], &nfailed);
+			status_show(next_print, nr, running, nfailed);
 		}
 		if (parent_interrupted)
 			interrupted = 1;
@@ -483,6 +514,7 @@ int cmd_script(int argc, const char **argv)
 			failed++;
 		}
 	}
+	status_clear();
 	if (!quiet)
 		printf("ordeal: %d passed, %d failed, %d skipped\n", passed,
 		       failed, skipped);
