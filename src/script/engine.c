@@ -547,6 +547,24 @@ static int apply_updates(struct script_state *st, const char *data, size_t len,
 		return -1;
 	}
 	strbuf_add(&out, data, len);
+	/* Several cmp against one member: the last one wins. */
+	{
+		size_t kept = 0;
+
+		for (i = 0; i < st->nr_updates; i++) {
+			bool later = false;
+
+			for (size_t j = i + 1; j < st->nr_updates && !later;
+			     j++)
+				later = st->updates[j].member ==
+					st->updates[i].member;
+			if (later)
+				free(st->updates[i].path);
+			else
+				st->updates[kept++] = st->updates[i];
+		}
+		st->nr_updates = kept;
+	}
 	/* Splice from the last member backwards so offsets stay valid. */
 	qsort(st->updates, st->nr_updates, sizeof(*st->updates), cmp_off);
 	for (i = 0; i < st->nr_updates; i++) {
@@ -554,9 +572,6 @@ static int apply_updates(struct script_state *st, const char *data, size_t len,
 			&st->ar.files[st->updates[i].member];
 		struct strbuf content = STRBUF_INIT;
 
-		if (i && st->updates[i].member == st->updates[i - 1].member)
-			continue; /* the last cmp against it wins? first: fine
-				   */
 		if (strbuf_read_file(&content, st->updates[i].path, 0) < 0) {
 			strbuf_addf(err, "cannot read '%s': %s",
 				    st->updates[i].path, strerror(errno));

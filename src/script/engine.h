@@ -179,7 +179,7 @@ void state_logf(struct script_state *st, const char *fmt, ...)
 char *state_spool_path(struct script_state *st, const char *what);
 /* Whether `name` is a program command; its path. */
 const char *state_program(struct script_state *st, const char *name);
-/* Seconds left before the script's deadline (0 when none), in ns. */
+/* Nanoseconds left before the script's deadline (0: no deadline). */
 int64_t state_time_left(struct script_state *st);
 /* Kill and reap every background command (status not checked). */
 void state_kill_background(struct script_state *st);
