@@ -13,6 +13,7 @@ set -eu
 BUILD=${BUILD:-build}
 CC=${CC:-cc}
 top=$(cd "$(dirname "$0")/.." && pwd)
+case $BUILD in /*) ;; *) BUILD=$BUILD ;; esac
 cd "$top"
 sh examples/wal/build.sh
 out=$BUILD/bench
@@ -44,7 +45,7 @@ count=20000
 writer() { # env...
 	rm -rf "$tmp/w" && mkdir "$tmp/w"
 	t0=$(now)
-	(cd "$tmp/w" && env "$@" "$top/$out/crash-writer" $count 64)
+	(cd "$tmp/w" && env "$@" "$out/crash-writer" $count 64)
 	t1=$(now)
 	echo $((t1 - t0))
 }
@@ -57,7 +58,7 @@ best() { # runs the writer 3 times, prints the fastest
 	echo "$b"
 }
 plain=$(best X=1)
-pre=$(best ORDEAL_CRASH_DIR="$tmp/w" LD_PRELOAD="$top/$BUILD/libordeal-preload.so")
-pl=$(best ORDEAL_CRASH_DIR="$tmp/w" LD_PRELOAD="$top/$BUILD/libordeal-preload.so" ORDEAL_POWER_LOSS=1)
+pre=$(best ORDEAL_CRASH_DIR="$tmp/w" LD_PRELOAD="$BUILD/libordeal-preload.so")
+pl=$(best ORDEAL_CRASH_DIR="$tmp/w" LD_PRELOAD="$BUILD/libordeal-preload.so" ORDEAL_POWER_LOSS=1)
 awk -v a=$plain -v b=$pre 'BEGIN { printf "crash.preload_x %.2f x %d 4KiB pwrites, fdatasync every 64: %.1f ms vs %.1f ms plain\n", b / a, '$count', b / 1e6, a / 1e6 }'
 awk -v a=$plain -v b=$pl 'BEGIN { printf "crash.power_loss_x %.2f x same with power-loss bookkeeping: %.1f ms\n", b / a, b / 1e6 }'

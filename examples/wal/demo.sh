@@ -6,10 +6,11 @@
 set -u
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+case $BUILD in /*) ;; *) BUILD=$BUILD ;; esac
 cd "$top"
 sh examples/wal/build.sh || exit 1
-ordeal=$top/$BUILD/ordeal
-ex=$top/$BUILD/examples
+ordeal=$BUILD/ordeal
+ex=$BUILD/examples
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ordeal-demo.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/work"
