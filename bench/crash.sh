@@ -13,7 +13,7 @@ set -eu
 BUILD=${BUILD:-build}
 CC=${CC:-cc}
 top=$(cd "$(dirname "$0")/.." && pwd)
-case $BUILD in /*) ;; *) BUILD=$BUILD ;; esac
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
 cd "$top"
 sh examples/wal/build.sh
 out=$BUILD/bench

@@ -6,7 +6,7 @@
 set -u
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-case $BUILD in /*) ;; *) BUILD=$BUILD ;; esac
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
 cd "$top"
 sh examples/wal/build.sh || exit 1
 ordeal=$BUILD/ordeal

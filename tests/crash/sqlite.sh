@@ -8,7 +8,7 @@
 set -u
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-case $BUILD in /*) ;; *) BUILD=$BUILD ;; esac
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
 ex=$BUILD/examples
 rows=${1:-5}
 [ -x "$ex/sqlite-acks" ] || { echo "sqlite.sh: $ex/sqlite-acks missing (libsqlite3-dev? examples/wal/build.sh)" >&2; exit 77; }
