@@ -4,9 +4,11 @@
  * verifier after every crash, and report a table with the failures kept
  * and a command line reproducing each alone.
  *
- * Every run lives in WORK/NNNN/ (dir/, stdout, stderr, acks, status,
- * verify.out, result.json); WORK is a fresh temporary directory, removed
- * at the end unless something failed or --keep-all.
+ * WORK is a fresh temporary directory: WORK/record/ holds the record run
+ * (its trace), runs happen in one reused directory per -j slot, and a run
+ * that is kept (failed, or --keep-all) becomes WORK/NNNN/ (dir/, stdout,
+ * stderr, acks, status, verify.out, result.json).  WORK is removed at the
+ * end unless something was kept.
  */
 #include "common.h"
 #include "cmd.h"
@@ -81,18 +83,15 @@ static const char *const sys_points[] = {
 	"unlink", "ftruncate", "close", "open",
 };
 
-/* Words safe to print unquoted in a reproduction command. */
+/* Add `w` to a reproduction command, single-quoted unless it is safe. */
 static void add_quoted(struct strbuf *sb, const char *w)
 {
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789-_./=@,:+";
 	const char *p;
 
-	for (p = w; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
-			    "YZ"
-			    "0123456789-_./=@,:+",
-			    *p))
-			break;
-	if (*w && !*p) {
+	if (*w && strspn(w, safe) == strlen(w)) {
 		strbuf_addstr(sb, w);
 		return;
 	}
@@ -200,9 +199,8 @@ static int validate_syscalls(const char *list)
 				found = 1;
 		if (!found) {
 			error("unknown syscall '%s' in --syscalls (known: "
-			      "write,"
-			      " pwrite, fsync, fdatasync, rename, unlink,"
-			      " ftruncate, close, open)",
+			      "write, pwrite, fsync, fdatasync, rename, "
+			      "unlink, ftruncate, close, open)",
 			      sb.buf);
 			strbuf_release(&sb);
 			return -1;
