@@ -880,14 +880,15 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 			judge_verify(j);
 		}
 		j->duration_ns = clock_now_ns() - j->start_ns;
-		if (j->failed || o->keep_all)
-			keep_run(o, &slots[j->slot], j);
 		if (j->failed) {
 			char *res = path_join(j->base, "result.json");
 
 			run_result_write_json(res, &j->cp, o->seed, NULL);
 			free(res);
 		}
+		/* After the evidence: cp still borrows the slot's paths. */
+		if (j->failed || o->keep_all)
+			keep_run(o, &slots[j->slot], j);
 		free(j->out_path);
 		j->out_path = NULL;
 		child_process_clear(&j->cp);
