@@ -198,13 +198,18 @@ __attribute__((constructor)) static void preload_init(void)
 	{
 		char given[2 * PATH_MAX + 2], cwd[PATH_MAX];
 
+		size_t cl, dl = strlen(dir);
+
 		if (dir[0] == '/')
-			snprintf(given, sizeof(given), "%s", dir);
-		else if (getcwd(cwd, sizeof(cwd)) &&
-			 strlen(cwd) + strlen(dir) + 2 <= sizeof(given))
-			snprintf(given, sizeof(given), "%s/%s", cwd, dir);
-		else
+			cwd[0] = '\0';
+		else if (!getcwd(cwd, sizeof(cwd)))
 			return;
+		cl = strlen(cwd);
+		if (cl + dl + 2 > sizeof(given))
+			return;
+		memcpy(given, cwd, cl);
+		given[cl] = '/';
+		memcpy(given + cl + 1, dir, dl + 1);
 		normalize(given);
 		if (strlen(given) < PATH_MAX && strcmp(given, abs)) {
 			crash_dir_alias = strdup(given);
