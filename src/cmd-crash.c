@@ -355,8 +355,9 @@ static int setup_program(const struct crash_opts *o, struct child_process *cp,
 		strvec_pushf(&cp->env, "ORDEAL_CRASH_TRACE=%s", trace);
 	if (o->preload) {
 		strvec_pushf(&cp->env, "LD_PRELOAD=%s", o->preload);
+		/* --power-loss alone: bookkeeping, no syscall points */
 		strvec_pushf(&cp->env, "ORDEAL_SYSCALLS=%s",
-			     o->syscalls ? o->syscalls : "all");
+			     o->syscalls ? o->syscalls : "none");
 		if (o->power_loss && at)
 			strvec_push(&cp->env, "ORDEAL_POWER_LOSS=1");
 	}
@@ -985,7 +986,7 @@ int cmd_crash(int argc, const char **argv)
 			   "preload syscall crash points (write,fsync,... "
 			   "or all)"),
 		OPT_BOOL(0, "power-loss", &o.power_loss,
-			 "at the crash, lose what was not synced"),
+			 "at the crash, lose what was not synced (any point)"),
 		OPT_STRING(0, "from", &o.from, "dir",
 			   "each run starts in a copy of this directory"),
 		OPT_STRING(0, "setup", &o.setup, "cmd",

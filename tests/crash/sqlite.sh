@@ -15,7 +15,7 @@ rows=${1:-5}
 printf '%-9s %-7s %7s %7s %5s %8s\n' JOURNAL SYNC POINTS FAILED LOST CORRUPT
 for j in DELETE TRUNCATE PERSIST WAL; do
 	for s in OFF NORMAL FULL EXTRA; do
-		out=$("$BUILD/ordeal" crash -j2 --power-loss \
+		out=$("$BUILD/ordeal" crash -j2 --syscalls all --power-loss \
 			--verify "$ex/sqlite-acks check" -- \
 			"$ex/sqlite-acks" write $j $s "$rows" 2>&1)
 		work=$(echo "$out" | sed -n 's/^ordeal crash: seed [0-9]*, work directory //p')
