@@ -303,7 +303,8 @@ static int run_hook(struct shuffle *sh, const struct strvec *argv,
 /* Set up the child for test `idx`. */
 static void prepare_test(struct shuffle *sh, size_t idx,
 			 struct child_process *cp, const char *dir,
-			 const struct io_paths *io, int thread)
+			 const struct io_paths *io, int thread, uint64_t seed,
+			 unsigned run)
 {
 	const struct test_entry *t = &sh->suite.tests[idx];
 
@@ -316,9 +317,8 @@ static void prepare_test(struct shuffle *sh, size_t idx,
 	}
 	cp->use_path = t->kind == TEST_TEMPLATE;
 	cp->dir = dir;
-	strvec_pushf(&cp->env, "ORDEAL_SEED=%llu",
-		     (unsigned long long)sh->trial_seed);
-	strvec_pushf(&cp->env, "ORDEAL_RUN=%u", sh->run_no);
+	strvec_pushf(&cp->env, "ORDEAL_SEED=%llu", (unsigned long long)seed);
+	strvec_pushf(&cp->env, "ORDEAL_RUN=%u", run);
 	strvec_pushf(&cp->env, "ORDEAL_THREAD=%d", thread);
 	strvec_pushf(&cp->env, "ORDEAL_TEST=%s", t->name);
 	cp->in = CHILD_NULL;
@@ -335,7 +335,7 @@ static void prepare_test(struct shuffle *sh, size_t idx,
  */
 static int judge_test(struct shuffle *sh, size_t idx, struct child_process *cp,
 		      const struct io_paths *io, struct signature *sig,
-		      bool count)
+		      bool count, uint64_t seed, unsigned run)
 {
 	const struct test_entry *t = &sh->suite.tests[idx];
 	struct strbuf extra = STRBUF_INIT;
@@ -355,8 +355,8 @@ static int judge_test(struct shuffle *sh, size_t idx, struct child_process *cp,
 	ret = output_matches(sh, io) ? 1 : 0;
 	strbuf_addstr(&extra, "\"test\":");
 	json_quote(&extra, t->name, strlen(t->name));
-	strbuf_addf(&extra, ",\"run\":%u", sh->run_no);
-	run_result_write_json(io->json, cp, sh->trial_seed, extra.buf);
+	strbuf_addf(&extra, ",\"run\":%u", run);
+	run_result_write_json(io->json, cp, seed, extra.buf);
 	strbuf_release(&extra);
 	if (count)
 		sh->failed++;
@@ -374,7 +374,8 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 	struct child_process cp = CHILD_PROCESS_INIT;
 	int ret;
 
-	prepare_test(sh, idx, &cp, sh->run_dir, &sh->io, 0);
+	prepare_test(sh, idx, &cp, sh->run_dir, &sh->io, 0, sh->trial_seed,
+		     sh->run_no);
 	if (sh->bug_mode)
 		status("bug mode: test %u/%zu %.40s", sh->run_no, sh->suite.nr,
 		       t->name);
@@ -395,7 +396,8 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 		child_process_clear(&cp);
 		return -1;
 	}
-	ret = judge_test(sh, idx, &cp, &sh->io, sig, count);
+	ret = judge_test(sh, idx, &cp, &sh->io, sig, count, sh->trial_seed,
+			 sh->run_no);
 	if (sh->verbose) {
 		struct strbuf d = STRBUF_INIT;
 		run_result_describe(&d, &cp.result);
@@ -533,6 +535,10 @@ struct job {
 	struct io_paths io;
 	ssize_t at; /* the victim's position once one failed, else -1 */
 	struct signature sig;
+	uint64_t seed;	 /* ORDEAL_SEED of its tests */
+	unsigned run_no; /* ORDEAL_RUN */
+	bool hunting;	 /* a hunt's sequence: counted, passes marked */
+	bool *passed;	 /* hunting: which positions passed */
 };
 
 /* The current phase's child ended (or did not start): judge, move on. */
@@ -548,7 +554,9 @@ static int job_advance(struct shuffle *sh, struct job *j)
 		break;
 	case JOB_TEST: {
 		int r = judge_test(sh, j->seq[j->pos], &j->cp, &j->io, &j->sig,
-				   false);
+				   j->hunting, j->seed, j->run_no);
+		if (j->passed && run_result_passed(&j->cp.result))
+			j->passed[j->pos] = true;
 		if (sh->verbose) {
 			struct strbuf d = STRBUF_INIT;
 			run_result_describe(&d, &j->cp.result);
@@ -598,7 +606,7 @@ static int job_start(struct shuffle *sh, struct job *j)
 				continue;
 			}
 			prepare_test(sh, j->seq[j->pos], &j->cp, dir, &j->io,
-				     j->thread);
+				     j->thread, j->seed, j->run_no);
 			break;
 		case JOB_TEARDOWN:
 			if (!sh->teardown.nr) {
@@ -619,44 +627,29 @@ static int job_start(struct shuffle *sh, struct job *j)
 	}
 }
 
-static int shuffle_batch(void *ctx, size_t count, const size_t *const *seqs,
-			 const size_t *lens, int *results)
+/*
+ * Run the prepared jobs (seq, n, thread, seed, run set) at the same time,
+ * each on its own slate, to their ends.  0, or -1 when interrupted or a
+ * setup failed (everything started is killed; sh->stopped is set).  The
+ * jobs keep their slates live (job_release keeps or discards them).
+ */
+static int run_jobs(struct shuffle *sh, struct job *jobs, size_t count)
 {
-	struct shuffle *sh = ctx;
-	struct job *jobs = xcalloc(count, sizeof(*jobs));
 	int ret = 0;
 
-	if (sh->stopped || run_command_interrupted()) {
-		free(jobs);
-		return -1;
-	}
-	sh->run_no++;
-	status("shrinking: trials %u-%zu at once", sh->run_no,
-	       sh->run_no + count - 1);
-	if (sh->verbose)
-		say("trials %u-%zu: %zu sequences in parallel\n", sh->run_no,
-		    sh->run_no + count - 1, count);
-	sh->run_no += (unsigned)count - 1;
-	for (size_t k = 0; k < count; k++) {
+	for (size_t k = 0; k < count && ret == 0; k++) {
 		struct job *j = &jobs[k];
 		char *dir = xstrfmt("%s/job-%zu", sh->outdir, k);
-		j->seq = seqs[k];
-		j->n = lens[k];
-		j->thread = (int)k;
 		j->at = -1;
 		child_process_init(&j->cp);
 		if (io_paths_init(&j->io, dir) < 0 ||
-		    slate_start(sh, &j->run, j->thread) < 0) {
-			free(dir);
+		    slate_start(sh, &j->run, j->thread) < 0)
 			ret = -1;
-			break;
-		}
+		else
+			j->has_slate = true;
 		free(dir);
-		j->has_slate = true;
-		if (job_start(sh, j) < 0) {
+		if (ret == 0 && job_start(sh, j) < 0)
 			ret = -1;
-			break;
-		}
 	}
 	while (ret == 0 && run_command_running() > 0) {
 		struct child_process *cp = run_command_wait_any(-1);
@@ -674,22 +667,64 @@ static int shuffle_batch(void *ctx, size_t count, const size_t *const *seqs,
 		run_command_kill_all();
 		sh->stopped = true;
 	}
+	return ret;
+}
+
+/* Keep (as evidence) or discard a job's slate, and free the job. */
+static void job_release(struct shuffle *sh, struct job *j, bool keep)
+{
+	if (j->has_slate)
+		slate_finish(sh, &j->run, keep);
+	j->has_slate = false;
+	child_process_clear(&j->cp);
+	io_paths_release(&j->io);
+	free(j->passed);
+	j->passed = NULL;
+}
+
+/* Make a job's last failure the one-by-one runner's files (evidence). */
+static void job_take_outputs(struct shuffle *sh, struct job *j)
+{
+	rename(j->io.out, sh->io.out);
+	rename(j->io.err, sh->io.err);
+	rename(j->io.json, sh->io.json);
+}
+
+/* The shrinker's parallel oracle (-j): `count` trials at once. */
+static int shuffle_batch(void *ctx, size_t count, const size_t *const *seqs,
+			 const size_t *lens, int *results)
+{
+	struct shuffle *sh = ctx;
+	struct job *jobs;
+	int ret;
+
+	if (sh->stopped || run_command_interrupted())
+		return -1;
+	jobs = xcalloc(count, sizeof(*jobs));
+	status("shrinking: trials %u-%zu at once", sh->run_no + 1,
+	       sh->run_no + count);
+	if (sh->verbose)
+		say("trials %u-%zu: %zu sequences in parallel\n",
+		    sh->run_no + 1, sh->run_no + count, count);
+	for (size_t k = 0; k < count; k++) {
+		jobs[k].seq = seqs[k];
+		jobs[k].n = lens[k];
+		jobs[k].thread = (int)k;
+		jobs[k].seed = sh->trial_seed;
+		jobs[k].run_no = ++sh->run_no;
+	}
+	ret = run_jobs(sh, jobs, count);
 	for (size_t k = 0; k < count; k++) {
 		struct job *j = &jobs[k];
-		if (ret == 0)
+		if (ret == 0) {
 			results[k] = j->at == (ssize_t)j->n - 1 &&
 				     j->sig.kind == sh->want.kind &&
 				     j->sig.value == sh->want.value;
-		/* the one-by-one runner's files show the last failure seen */
-		if (ret == 0 && results[k]) {
-			rename(j->io.out, sh->io.out);
-			rename(j->io.err, sh->io.err);
-			rename(j->io.json, sh->io.json);
+			/* the last failure seen is the evidence to keep */
+			if (results[k])
+				job_take_outputs(sh, j);
 		}
-		if (j->has_slate)
-			slate_finish(sh, &j->run, false);
-		child_process_clear(&j->cp);
-		io_paths_release(&j->io);
+		job_release(sh, j, false);
 	}
 	free(jobs);
 	return ret;
@@ -1167,11 +1202,99 @@ static bool upgrade_alone(struct shuffle *sh, struct hunt *h, size_t victim)
 	return false;
 }
 
+/* A hunting sequence failed at `at`: report, explain or shrink it. */
+static void handle_failure(struct shuffle *sh, struct hunt *h, size_t it,
+			   uint64_t seed, ssize_t at,
+			   const struct signature *sig)
+{
+	char buf[64];
+
+	sh->want = *sig;
+	sh->trial_seed = seed;
+	save_evidence(sh, it);
+	say("%s failed (%s) after %zd test%s\n",
+	    sh->suite.tests[h->seq[at]].name,
+	    sig_describe(sig, buf, sizeof(buf)), at, PLURAL(at));
+	fflush(stdout);
+	if (upgrade_alone(sh, h, h->seq[at]))
+		return;
+	if (explained(sh, h->seq, (size_t)at + 1))
+		return;
+	say("shrinking %zd test%s\n", at + 1, PLURAL(at + 1));
+	shrink_and_report(sh, h, h->seq, (size_t)at + 1, seed);
+}
+
+/*
+ * With -j, up to N iterations run at once, each on its own slate; their
+ * outcomes are then taken in iteration order, as if one by one.
+ */
+static void hunt_parallel(struct shuffle *sh, struct hunt *h)
+{
+	size_t it = 0;
+
+	while (it < sh->iterations && !sh->stopped) {
+		size_t count = sh->iterations - it;
+		struct job *jobs;
+
+		if (count > sh->jobs)
+			count = sh->jobs;
+		jobs = xcalloc(count, sizeof(*jobs));
+		for (size_t k = 0; k < count; k++) {
+			struct job *j = &jobs[k];
+			size_t *seq, n;
+			j->seed = rng_derive(sh->seed, it + k);
+			build_sequence(sh, it + k, j->seed, &seq, &n);
+			j->seq = seq;
+			j->n = n;
+			j->thread = (int)k;
+			j->run_no = (unsigned)(it + k + 1);
+			j->hunting = true;
+			j->passed = xcalloc(n ? n : 1, sizeof(*j->passed));
+		}
+		status("iterations %zu-%zu/%u at once", it + 1, it + count,
+		       sh->iterations);
+		if (run_jobs(sh, jobs, count) < 0) {
+			for (size_t k = 0; k < count; k++) {
+				job_release(sh, &jobs[k], false);
+				free((size_t *)jobs[k].seq);
+			}
+			free(jobs);
+			break;
+		}
+		for (size_t k = 0; k < count; k++, it++) {
+			struct job *j = &jobs[k];
+			bool failed = j->at >= 0;
+			say("iteration %zu/%u: seed %llu, %zu tests\n", it + 1,
+			    sh->iterations, (unsigned long long)j->seed, j->n);
+			for (size_t pos = 0; pos < j->n; pos++)
+				if (j->passed[pos])
+					h->marks[j->seq[pos]] =
+						(struct pass_mark){it, pos,
+								   true};
+			if (failed && !sh->stopped)
+				job_take_outputs(sh, j);
+			job_release(sh, j, failed);
+			free(h->seq);
+			h->seq = (size_t *)j->seq;
+			h->len = j->n;
+			h->iter = it;
+			if (failed && !sh->stopped)
+				handle_failure(sh, h, it, j->seed, j->at,
+					       &j->sig);
+		}
+		free(jobs);
+	}
+}
+
 static void hunt(struct shuffle *sh)
 {
 	struct hunt h = {sh};
 
 	h.marks = xcalloc(sh->suite.nr, sizeof(*h.marks));
+	if (sh->jobs > 1) {
+		hunt_parallel(sh, &h);
+		goto done;
+	}
 	for (size_t it = 0; it < sh->iterations && !sh->stopped; it++) {
 		uint64_t s = rng_derive(sh->seed, it);
 		struct signature sig;
@@ -1188,22 +1311,10 @@ static void hunt(struct shuffle *sh)
 		at = run_sequence(sh, h.seq, h.len, &sig, true, mark_pass, &h);
 		if (at < 0)
 			break;
-		if ((size_t)at == h.len)
-			continue;
-		sh->want = sig;
-		save_evidence(sh, it);
-		char buf[64];
-		say("%s failed (%s) after %zd test%s\n",
-		    sh->suite.tests[h.seq[at]].name,
-		    sig_describe(&sig, buf, sizeof(buf)), at, PLURAL(at));
-		fflush(stdout);
-		if (upgrade_alone(sh, &h, h.seq[at]))
-			continue;
-		if (explained(sh, h.seq, (size_t)at + 1))
-			continue;
-		say("shrinking %zd test%s\n", at + 1, PLURAL(at + 1));
-		shrink_and_report(sh, &h, h.seq, (size_t)at + 1, s);
+		if ((size_t)at < h.len)
+			handle_failure(sh, &h, it, s, at, &sig);
 	}
+done:
 	free(h.seq);
 	free(h.marks);
 }
