@@ -1056,6 +1056,9 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 			    sig_describe(&sh->want, buf, sizeof(buf)));
 		if (sh->evidence)
 			strbuf_addf(&text, "  evidence: %s\n", sh->evidence);
+		if (sh->slate_evidence)
+			strbuf_addf(&text, "  slate kept: %s\n",
+				    sh->slate_evidence);
 		strbuf_addstr(&text, "  classification: shrink interrupted; "
 				     "best sequence so far (not minimal)\n");
 		add_sequence(sh, &text, "best sequence", sh->best, sh->best_n);
