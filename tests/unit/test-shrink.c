@@ -643,6 +643,7 @@ static void test_parallel(void **state)
 			assert_int_equal(r.verdict, SHRINK_MINIMAL);
 			assert_int_equal(r.n, 2);
 			assert_int_equal(r.seq[0], p);
+			assert_one_minimal(&b.o, &r, false);
 			if (r.stats.rounds > worst_rounds)
 				worst_rounds = r.stats.rounds;
 			if (r.stats.trials > worst_trials)
