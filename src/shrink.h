@@ -33,8 +33,8 @@
  * With a batch oracle and `jobs` > 1, trials run `jobs` at a time: step 3
  * splits `jobs` ways and tests every part, step 4 probes `jobs` cuts at
  * once, steps 5 and 6 test `jobs` candidates per wave and take the first
- * that reproduces in the one-by-one order, so the answer is the same in
- * fewer rounds (stats.rounds).
+ * that reproduces in the one-by-one order (the same answer as one by
+ * one); the result is 1-minimal either way, in fewer rounds (stats.rounds).
  *
  * The opposite dependency (a "brittle" test that fails alone and passes
  * only after some state-setter ran) is found with the same machinery: give
