@@ -82,8 +82,8 @@ struct shrink_options {
 				       is cut short to fit) */
 	bool no_bisect;		    /* plain ddmin (for comparisons) */
 	shrink_batch_fn batch;	    /* with jobs > 1: parallel trials */
-	unsigned jobs;		    /* trials per batch; the answer is the
-				       same as one by one, in fewer rounds */
+	unsigned jobs;		    /* trials per batch: fewer rounds, still
+				       1-minimal */
 };
 /* clang-format off */
 #define SHRINK_OPTIONS_INIT { .confirm = 1 }
