@@ -33,7 +33,7 @@
 
 #define DEFAULT_TIMEOUT_NS (10 * 60 * NS_PER_SEC)
 #define STATUS_INTERVAL_NS (250 * NS_PER_MS)
-#define OUT_BASE "ordeal-out"
+#define OUT_BASE	   "ordeal-out"
 /* Seeds we pick fit in 53 bits, so every JSON reader keeps them exact. */
 #define SEED_MASK ((1ULL << 53) - 1)
 
@@ -63,6 +63,7 @@ struct run_opts {
 	const char *list;
 	const char *exec;
 	int tail_lines;
+	const char *color;
 };
 
 enum test_state { T_PENDING, T_RUNNING, T_DONE };
@@ -103,8 +104,7 @@ struct runner {
 	size_t dirs_cap;
 };
 
-static int parse_shuffle(const struct option *opt, const char *arg,
-			 int unset)
+static int parse_shuffle(const struct option *opt, const char *arg, int unset)
 {
 	struct run_opts *o = opt->value;
 	uint64_t seed;
@@ -114,8 +114,9 @@ static int parse_shuffle(const struct option *opt, const char *arg,
 	if (unset || !arg)
 		return 0;
 	if (rng_seed_parse(arg, &seed) < 0)
-		return error("--shuffle: '%s' is not a seed (decimal or 0x hex)",
-			     arg);
+		return error(
+			"--shuffle: '%s' is not a seed (decimal or 0x hex)",
+			arg);
 	o->shuffle_seed = arg;
 	return 0;
 }
@@ -181,12 +182,12 @@ static void keep_named(struct suite *s, const struct strvec *names)
 		if (keep) {
 			s->tests[out++] = s->tests[i];
 		} else {
-			struct suite one = { &s->tests[i], 1, 1 };
-			struct test_entry *saved = one.tests;
+			/* suite_clear() frees entries: give it this one. */
+			struct suite one = SUITE_INIT;
 
-			/* suite_clear frees the entry's strings and array. */
-			one.tests = xmalloc(sizeof(*saved));
-			*one.tests = *saved;
+			ALLOC_GROW(one.tests, 1, one.alloc);
+			one.tests[0] = s->tests[i];
+			one.nr = 1;
 			suite_clear(&one);
 		}
 	}
@@ -200,8 +201,8 @@ static int build_suite(struct runner *r, const char **paths, int nr_paths)
 	int ret = 0;
 
 	if (o->rerun_failed) {
-		char *report = xstrfmt("%s/latest/reports/report.json",
-				       OUT_BASE);
+		char *report =
+			xstrfmt("%s/latest/reports/report.json", OUT_BASE);
 
 		ret = report_read_failed(report, &failed, &failed_paths);
 		free(report);
@@ -388,8 +389,7 @@ static void keep_attempt(struct runner *r, size_t i, int attempt)
 {
 	struct run_test *t = &r->tests[i];
 	char *dir = xstrfmt("%s/attempt-%d", t->dir_path, attempt);
-	static const char *const files[] = { "stdout", "stderr",
-					     "result.json" };
+	static const char *const files[] = {"stdout", "stderr", "result.json"};
 
 	if (mkdir_p(dir, 0777) < 0) {
 		warning_errno("cannot create '%s'", dir);
@@ -478,8 +478,7 @@ static void write_evidence(struct runner *r, size_t i, struct child_process *cp)
 	strbuf_addstr(&extra, "\"name\":");
 	json_quote(&extra, rep->name, strlen(rep->name));
 	strbuf_addf(&extra, ",\"instance\":%u,\"attempt\":%d,\"thread\":%d",
-		    rep->instance, rep->attempts,
-		    (int)(cp - r->slots));
+		    rep->instance, rep->attempts, (int)(cp - r->slots));
 	if (run_result_write_json(path, cp, t->seed, extra.buf) < 0)
 		warning("cannot write '%s'", path);
 	free(path);
@@ -489,7 +488,7 @@ static void write_evidence(struct runner *r, size_t i, struct child_process *cp)
 /* Skip reason of an exit-77 test: its last line of output, if short. */
 static char *skip_reason(struct run_test *t)
 {
-	const char *files[] = { t->stdout_path, t->stderr_path };
+	const char *files[] = {t->stdout_path, t->stderr_path};
 	char *reason = NULL;
 
 	for (size_t f = 0; f < 2 && !reason; f++) {
@@ -525,17 +524,19 @@ static bool child_done(struct runner *r, struct child_process *cp)
 	rep->res = *res;
 	rep->ran = res->started;
 	write_evidence(r, i, cp);
-	if (res->interrupted || (run_command_interrupted() && !res->exited &&
-				 res->started)) {
+	if (res->interrupted ||
+	    (run_command_interrupted() && !res->exited && res->started)) {
 		rep->interrupted = true;
 		rep->result = REPORT_FAIL;
 		set_reason(r, i, xstrdup("interrupted"));
 	} else if (run_result_passed(res)) {
 		rep->result = t->failures ? REPORT_FLAKY : REPORT_PASS;
 		if (t->failures)
-			set_reason(r, i, xstrfmt("failed %d time%s, then "
-						 "passed", t->failures,
-						 t->failures == 1 ? "" : "s"));
+			set_reason(r, i,
+				   xstrfmt("failed %d time%s, then "
+					   "passed",
+					   t->failures,
+					   t->failures == 1 ? "" : "s"));
 	} else if (run_result_skipped(res)) {
 		rep->result = REPORT_SKIP;
 		set_reason(r, i, skip_reason(t));
@@ -567,7 +568,7 @@ static bool child_done(struct runner *r, struct child_process *cp)
 
 static void tick(struct runner *r)
 {
-	struct report_status st = { 0 };
+	struct report_status st = {0};
 	int64_t now = clock_now_ns();
 
 	for (int s = 0; s < r->opts->jobs; s++) {
@@ -578,7 +579,8 @@ static void tick(struct runner *r)
 			continue;
 		i = (size_t)(uintptr_t)cp->data;
 		st.running++;
-		if (!st.slowest || now - r->reps[i].started_ns > st.slowest_ns) {
+		if (!st.slowest ||
+		    now - r->reps[i].started_ns > st.slowest_ns) {
 			st.slowest = r->reps[i].name;
 			st.slowest_ns = now - r->reps[i].started_ns;
 		}
@@ -617,7 +619,8 @@ static void schedule(struct runner *r, bool live_status)
 		}
 		if (!run_command_running() && (next >= r->nr || r->stop))
 			break;
-		cp = run_command_wait_any(live_status ? STATUS_INTERVAL_NS : -1);
+		cp = run_command_wait_any(live_status ? STATUS_INTERVAL_NS
+						      : -1);
 		if (cp)
 			child_done(r, cp);
 		else if (live_status)
@@ -636,9 +639,10 @@ static void schedule(struct runner *r, bool live_status)
 			continue;
 		r->reps[i].result = REPORT_SKIP;
 		r->reps[i].not_run = true;
-		set_reason(r, i, xstrdup(run_command_interrupted() ?
-						 "not run: interrupted" :
-						 "not run: --failfast"));
+		set_reason(r, i,
+			   xstrdup(run_command_interrupted()
+					   ? "not run: interrupted"
+					   : "not run: --failfast"));
 		finish_test(r, i);
 	}
 }
@@ -760,20 +764,26 @@ int cmd_run(int argc, const char **argv)
 			 "test2json events on stdout (gotestsum)"),
 		OPT_STRING(0, "junit", &o.junit, "file",
 			   "JUnit XML to file (and junit.xml in the run)"),
+		OPT_STRING(
+			0, "color", &o.color, "when",
+			"auto (default), always or never; NO_COLOR honoured"),
 		OPT_INT(0, "tail", &o.tail_lines, "n",
 			"lines of a failed test's output to show (20)"),
 		OPT_END(),
 	};
-	struct runner r = { .opts = &o };
+	struct runner r = {.opts = &o};
 	struct report_set *rs = &r.reporters;
 	FILE *tap_file = NULL;
-	bool live;
+	bool live, color;
 	int rc, built;
 
 	argc = parse_options(argc, argv, opts, run_usage, 0);
 	if (o.jobs < 0 || o.count < 1 || o.retries < 0 || o.tail_lines < 0)
 		die("-j, --count, --retries and --tail take numbers >= 0 "
 		    "(--count >= 1)");
+	if (o.color && strcmp(o.color, "auto") && strcmp(o.color, "always") &&
+	    strcmp(o.color, "never"))
+		die("--color must be auto, always or never");
 	if (o.tap_version != 13 && o.tap_version != 14)
 		die("--tap-version must be 13 or 14");
 	if (o.tap && o.json)
@@ -805,9 +815,10 @@ int cmd_run(int argc, const char **argv)
 		 * --run glob that matches nothing): a green run that ran
 		 * nothing would hide it, so this is an input error.
 		 */
-		error("no tests to run%s", (o.run_globs.nr || o.skip_globs.nr) ?
-			  " (no test name matches --run/--skip)" :
-			  " (no executable or script found)");
+		error("no tests to run%s",
+		      (o.run_globs.nr || o.skip_globs.nr)
+			      ? " (no test name matches --run/--skip)"
+			      : " (no executable or script found)");
 		runner_clear(&r);
 		return EXIT_USAGE;
 	}
@@ -836,9 +847,16 @@ int cmd_run(int argc, const char **argv)
 
 	/* Reporters: the files always, stdout as asked. */
 	live = !o.tap && !o.json && isatty(2);
+	if (o.color && !strcmp(o.color, "always"))
+		color = true;
+	else if (o.color && !strcmp(o.color, "never"))
+		color = false;
+	else
+		color = !o.tap && !o.json && isatty(1) &&
+			!(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	report_set_add(rs, report_text_new(o.tap || o.json ? stderr : stdout,
 					   live ? stderr : NULL, o.tail_lines,
-					   o.tap || o.json));
+					   o.tap || o.json, color));
 	tap_file = open_report(&r, "test.tap");
 	if (tap_file)
 		report_set_add(rs, report_tap_new(tap_file));
@@ -860,11 +878,10 @@ int cmd_run(int argc, const char **argv)
 		free(p);
 	}
 
-	fprintf(stderr, "ordeal: %zu test%s, %d at a time, seed %llu%s\n",
-		r.nr, r.nr == 1 ? "" : "s", o.jobs,
-		(unsigned long long)r.run.seed,
-		o.shuffle ? " (shuffled; --shuffle=SEED replays the order)" :
-			    "");
+	fprintf(stderr, "ordeal: %zu test%s, %d at a time, seed %llu%s\n", r.nr,
+		r.nr == 1 ? "" : "s", o.jobs, (unsigned long long)r.run.seed,
+		o.shuffle ? " (shuffled; --shuffle=SEED replays the order)"
+			  : "");
 	report_begin(rs, &r.run);
 	schedule(&r, live);
 	count_results(&r);

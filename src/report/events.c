@@ -120,7 +120,8 @@ static void output_file(struct events_reporter *er, const char *test,
 	strbuf_release(&raw);
 }
 
-static void events_begin(struct reporter *r, const struct report_run *run UNUSED)
+static void events_begin(struct reporter *r,
+			 const struct report_run *run UNUSED)
 {
 	struct events_reporter *er = (struct events_reporter *)r;
 

@@ -29,10 +29,14 @@ int report_read_failed(const char *report_json, struct strvec *names,
 		json_decref(root);
 		return error("%s: no \"tests\" array", report_json);
 	}
-	json_array_foreach(tests, i, t) {
-		const char *name = json_string_value(json_object_get(t, "name"));
-		const char *res = json_string_value(json_object_get(t, "result"));
-		const char *path = json_string_value(json_object_get(t, "path"));
+	json_array_foreach(tests, i, t)
+	{
+		const char *name =
+			json_string_value(json_object_get(t, "name"));
+		const char *res =
+			json_string_value(json_object_get(t, "result"));
+		const char *path =
+			json_string_value(json_object_get(t, "path"));
 		bool seen = false;
 
 		if (!name || !res || strcmp(res, "FAIL"))

@@ -30,9 +30,12 @@ static void test_printable(void **state)
 	assert_string_equal(p, "plain text");
 	free(p);
 	/* ESC, CR, NUL, DEL and a C1 CSI never reach the terminal. */
-	p = printable("a\033[31mb\rc\0d\x7f" "e\xc2\x9b" "f", 16, false);
-	assert_string_equal(p, "a" FFFD "[31mb" FFFD "c" FFFD "d" FFFD "e"
-			       FFFD "f");
+	p = printable("a\033[31mb\rc\0d\x7f"
+		      "e\xc2\x9b"
+		      "f",
+		      16, false);
+	assert_string_equal(p, "a" FFFD "[31mb" FFFD "c" FFFD "d" FFFD "e" FFFD
+			       "f");
 	free(p);
 	p = printable("x\ny\tz", 5, false);
 	assert_string_equal(p, "x" FFFD "y\tz");
@@ -83,7 +86,10 @@ static void test_xml_escape(void **state)
 				    "]]&gt;&lt;/a&gt;");
 	strbuf_reset(&sb);
 	/* Forbidden controls are replaced, not escaped; CR is kept. */
-	report_xml_escape(&sb, "a\x01" "b\0c\rd\xff", 8);
+	report_xml_escape(&sb,
+			  "a\x01"
+			  "b\0c\rd\xff",
+			  8);
 	assert_string_equal(sb.buf, "a" FFFD "b" FFFD "c&#13;d" FFFD);
 	strbuf_release(&sb);
 }
@@ -114,7 +120,8 @@ static void test_safe_name(void **state)
 	for (size_t i = 0; i < a.len; i++)
 		assert_non_null(strchr("abcdefghijklmnopqrstuvwxyz"
 				       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				       "0123456789._-", a.buf[i]));
+				       "0123456789._-",
+				       a.buf[i]));
 	strbuf_reset(&a);
 	memset(long_name, 'x', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
@@ -148,15 +155,26 @@ static void test_result_names(void **state)
 /* Drive one reporter over three made-up tests; returns what it wrote. */
 static char *drive(struct reporter *r, FILE *fp, char **buf)
 {
-	struct report_run run = { .seed = 42, .total = 3, .tap_version = 13,
-				  .passed = 1, .failed = 1, .skipped = 1 };
+	struct report_run run = {.seed = 42,
+				 .total = 3,
+				 .tap_version = 13,
+				 .passed = 1,
+				 .failed = 1,
+				 .skipped = 1};
 	struct report_test t[3] = {
-		{ .name = "ok#1", .result = REPORT_PASS, .ran = true,
-		  .attempts = 1, .dir = "tests/ok_1-x" },
-		{ .name = "bad\\one", .result = REPORT_FAIL, .ran = true,
-		  .attempts = 2, .reason = "exit status 1" },
-		{ .name = "skipped", .result = REPORT_SKIP,
-		  .reason = "requires root" },
+		{.name = "ok#1",
+		 .result = REPORT_PASS,
+		 .ran = true,
+		 .attempts = 1,
+		 .dir = "tests/ok_1-x"},
+		{.name = "bad\\one",
+		 .result = REPORT_FAIL,
+		 .ran = true,
+		 .attempts = 2,
+		 .reason = "exit status 1"},
+		{.name = "skipped",
+		 .result = REPORT_SKIP,
+		 .reason = "requires root"},
 	};
 
 	t[0].res.exited = t[1].res.exited = true;
@@ -196,11 +214,12 @@ static void test_text_reporter(void **state)
 	char *out;
 
 	(void)state;
-	out = drive(report_text_new(fp, NULL, 5, false), fp, &buf);
+	out = drive(report_text_new(fp, NULL, 5, false, false), fp, &buf);
 	assert_non_null(strstr(out, "PASS ok#1 ("));
 	assert_non_null(strstr(out, "FAIL bad\\one ("));
 	assert_non_null(strstr(out, "SKIP skipped: requires root\n"));
-	assert_non_null(strstr(out, "\nordeal: 1 passed, 1 failed, 1 skipped\n"));
+	assert_non_null(
+		strstr(out, "\nordeal: 1 passed, 1 failed, 1 skipped\n"));
 	free(out);
 }
 
