@@ -100,7 +100,7 @@ struct runner {
 	bool stop;
 	size_t finished, passed, failed;
 	/* Names of per-test directories already taken (open addressing). */
-	char **dirs;
+	const char **dirs;
 	size_t dirs_cap;
 };
 
@@ -134,8 +134,12 @@ static char *self_path(void)
 	return locate_in_path("ordeal", getenv("PATH"));
 }
 
-/* Claim a unique directory name; false if it is taken. */
-static bool dir_claim(struct runner *r, const char *name)
+/*
+ * The slot of `name` in the table of per-test directory names: where it
+ * is, or the empty slot where it goes.  The table borrows the names (the
+ * tail of each reps[].dir after "tests/").
+ */
+static const char **dir_slot(struct runner *r, const char *name)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
@@ -145,9 +149,8 @@ static bool dir_claim(struct runner *r, const char *name)
 	for (i = h & (r->dirs_cap - 1); r->dirs[i];
 	     i = (i + 1) & (r->dirs_cap - 1))
 		if (!strcmp(r->dirs[i], name))
-			return false;
-	r->dirs[i] = xstrdup(name);
-	return true;
+			break;
+	return &r->dirs[i];
 }
 
 /* tests/<safe name>[.instance][-N]: safe in a shell, unique in the run. */
@@ -155,18 +158,22 @@ static char *test_dir_name(struct runner *r, const char *name,
 			   unsigned instance)
 {
 	struct strbuf sb = STRBUF_INIT;
+	const char **slot;
 	size_t base;
+	char *dir;
 
+	strbuf_addstr(&sb, "tests/");
 	report_safe_name(&sb, name);
 	if (r->opts->count > 1)
 		strbuf_addf(&sb, ".%u", instance);
 	base = sb.len;
-	for (int n = 2; !dir_claim(r, sb.buf); n++) {
+	for (int n = 2; *(slot = dir_slot(r, sb.buf + 6)); n++) {
 		strbuf_setlen(&sb, base);
 		strbuf_addf(&sb, "-%d", n);
 	}
-	strbuf_insert(&sb, 0, "tests/", 6);
-	return strbuf_detach(&sb, NULL);
+	dir = strbuf_detach(&sb, NULL);
+	*slot = dir + 6;
+	return dir;
 }
 
 /* Keep only the tests named in `names` (exact names, not globs). */
@@ -694,8 +701,6 @@ static void runner_clear(struct runner *r)
 		free(r->tests[i].stderr_path);
 		free(r->tests[i].reason);
 	}
-	for (size_t i = 0; i < r->dirs_cap; i++)
-		free(r->dirs[i]);
 	free(r->dirs);
 	free(r->reps);
 	free(r->tests);
