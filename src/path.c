@@ -111,9 +111,14 @@ const char *path_basename(const char *p)
 
 int mkdir_p(const char *path, mode_t mode)
 {
-	char *buf = xstrdup(path);
+	char *buf;
 	int ret = 0;
 
+	if (!*path) {
+		errno = ENOENT;
+		return -1;
+	}
+	buf = xstrdup(path);
 	for (char *p = buf + 1; ; p++) {
 		if (*p == '/' || !*p) {
 			char saved = *p;

@@ -69,8 +69,10 @@ int suite_parse_header(const char *text, char **skip_reason,
 
 	*skip_reason = NULL;
 	*err = NULL;
-	if (strvec_split_words(&words, text, err) < 0)
+	if (strvec_split_words(&words, text, err) < 0) {
+		strvec_clear(&words);
 		return -1;
+	}
 	for (size_t i = 0; i < words.nr && !ret; i++) {
 		const char *w = words.v[i];
 
@@ -258,6 +260,7 @@ int suite_add_id(struct suite *s, const char *id, const char *tmpl)
 	if (strvec_split_words(&words, tmpl, &err) < 0) {
 		error("--exec: %s", err);
 		free(err);
+		strvec_clear(&words);
 		return -1;
 	}
 	if (!words.nr) {
