@@ -439,6 +439,7 @@ static bool start_test(struct runner *r, size_t i, int slot)
 	child_process_init(cp);
 	if (e->kind == TEST_SCRIPT) {
 		strvec_push(&cp->args, r->self ? r->self : "ordeal");
+		cp->use_path = !r->self;
 		strvec_push(&cp->args, "script");
 		strvec_push(&cp->args, "--quiet");
 		strvec_push(&cp->args, e->path);

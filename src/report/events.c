@@ -147,7 +147,7 @@ static void events_finished(struct reporter *r, const struct report_test *t)
 	double secs = t->res.duration_ns / 1e9;
 	const char *action, *word;
 
-	if (!t->ran && !t->interrupted) {
+	if (t->attempts == 0) {
 		/* Never started: announce it so the stream has it. */
 		event(er, "run", t->name, NULL, 0, -1);
 		output_line(er, t->name, "=== RUN   %s\n", t->name);

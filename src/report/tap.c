@@ -68,7 +68,8 @@ static void tap_finished(struct reporter *r, const struct report_test *t)
 		report_printable(&sb, why, strlen(why), false);
 	}
 	strbuf_addch(&sb, '\n');
-	if (t->ran || t->interrupted) {
+	/* Diagnostics for every test that ran or tried to (not skips). */
+	if (t->attempts > 0 && !(t->result == REPORT_SKIP && !t->ran)) {
 		strbuf_addstr(&sb, "  ---\n");
 		strbuf_addf(&sb, "  result: %s\n",
 			    report_result_name(t->result));
