@@ -17,7 +17,8 @@ int report_read_failed(const char *report_json, struct strvec *names,
 	json_t *root, *tests, *t;
 	size_t i;
 
-	root = json_load_file(report_json, 0, &jerr);
+	/* As reals: a --shuffle seed may not fit json_int_t. */
+	root = json_load_file(report_json, JSON_DECODE_INT_AS_REAL, &jerr);
 	if (!root) {
 		if (access(report_json, F_OK))
 			return error("no previous run: '%s' is missing",
