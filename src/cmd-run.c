@@ -96,6 +96,7 @@ struct runner {
 	struct report_run run;
 	char *self;
 	char *out_dir;
+	char *abs_out_dir;
 	int64_t start_ns;
 	bool stop;
 	size_t finished, passed, failed;
@@ -452,13 +453,9 @@ static bool start_test(struct runner *r, size_t i, int slot)
 	strvec_pushf(&cp->env, "ORDEAL_THREAD=%d", slot);
 	strvec_pushf(&cp->env, "ORDEAL_ATTEMPT=%d", rep->attempts);
 	strvec_pushf(&cp->env, "ORDEAL_TEST_NAME=%s", e->name);
-	{
-		/* Absolute: a test may change directory. */
-		char *abs = path_absolute(t->dir_path);
-
-		strvec_pushf(&cp->env, "ORDEAL_OUTPUT_DIR=%s", abs);
-		free(abs);
-	}
+	/* Absolute: a test may change directory. */
+	strvec_pushf(&cp->env, "ORDEAL_OUTPUT_DIR=%s/%s", r->abs_out_dir,
+		     rep->dir);
 	cp->in = CHILD_NULL;
 	cp->out = CHILD_FILE;
 	cp->out_path = t->stdout_path;
@@ -709,6 +706,7 @@ static void runner_clear(struct runner *r)
 	free(r->busy);
 	free(r->self);
 	free(r->out_dir);
+	free(r->abs_out_dir);
 	report_set_clear(&r->reporters);
 	suite_clear(&r->suite);
 }
@@ -843,6 +841,7 @@ int cmd_run(int argc, const char **argv)
 		return EXIT_USAGE;
 	}
 	r.run.out_dir = r.out_dir;
+	r.abs_out_dir = path_absolute(r.out_dir);
 	r.self = self_path();
 	plan(&r);
 	r.run.total = r.nr;
