@@ -2,14 +2,17 @@
  * test-report.c - unit tests of the reporters' pure helpers (terminal-safe
  * text, TAP escaping, YAML strings, XML text, safe directory names, output
  * tails) and of the TAP and text reporters driven with made-up results
- * written to memory streams.
+ * written to memory streams; report.json written and read back
+ * (--rerun-failed) with hostile names; JUnit XML escaping.
  */
 #include "common.h"
 #include "report.h"
 #include "strbuf.h"
+#include "strvec.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
+#include "unit.h"
 
 #define FFFD "\xef\xbf\xbd"
 
@@ -223,6 +226,86 @@ static void test_text_reporter(void **state)
 	free(out);
 }
 
+/* Hostile names; the FAIL ones must come back exactly. */
+static struct report_test hostile[] = {
+	{.name = "a#b \"q\" <&> ]]>",
+	 .result = REPORT_FAIL,
+	 .ran = true,
+	 .attempts = 1,
+	 .reason = "exit status 1"},
+	{.name = "ok/one", .result = REPORT_PASS, .ran = true, .attempts = 1},
+	{.name = "bad\xff\x01utf8",
+	 .result = REPORT_FAIL,
+	 .ran = true,
+	 .attempts = 2,
+	 .reason = "timed out after 1s"},
+	{.name = "flaky", .result = REPORT_FLAKY, .ran = true, .attempts = 2},
+	{.name = "a#b \"q\" <&> ]]>",
+	 .result = REPORT_FAIL,
+	 .ran = true,
+	 .attempts = 1,
+	 .instance = 2},
+};
+
+static void test_json_round_trip(void **state)
+{
+	struct report_run run = {.seed = UINT64_MAX, .total = 5, .failed = 3};
+	struct strvec names = STRVEC_INIT, paths = STRVEC_INIT;
+	char *path = unit_path("report.json");
+	struct reporter *r = report_json_new(path);
+
+	(void)state;
+	assert_int_equal(r->ops->end(r, &run, hostile, ARRAY_SIZE(hostile)), 0);
+	r->ops->free(r);
+	assert_int_equal(report_read_failed(path, &names, &paths), 0);
+	/* Each failed name once; invalid UTF-8 became U+FFFD, \x01 kept. */
+	assert_int_equal(names.nr, 2);
+	assert_string_equal(names.v[0], hostile[0].name);
+	assert_string_equal(names.v[1], "bad" FFFD "\x01utf8");
+	assert_string_equal(paths.v[0], "");
+	strvec_clear(&names);
+	strvec_clear(&paths);
+	free(path);
+}
+
+static void test_read_failed_errors(void **state)
+{
+	struct strvec names = STRVEC_INIT, paths = STRVEC_INIT;
+	char *missing = unit_path("nope.json"), *bad = unit_path("bad.json");
+
+	(void)state;
+	assert_int_equal(report_read_failed(missing, &names, &paths), -1);
+	unit_write(bad, "{\"tests\": [", 11);
+	assert_int_equal(report_read_failed(bad, &names, &paths), -1);
+	unit_write(bad, "{\"tests\": 3}", 12);
+	assert_int_equal(report_read_failed(bad, &names, &paths), -1);
+	assert_int_equal(names.nr, 0);
+	free(missing);
+	free(bad);
+}
+
+static void test_junit_escaping(void **state)
+{
+	struct report_run run = {.seed = 7, .total = 5, .failed = 3};
+	char *path = unit_path("junit.xml");
+	struct reporter *r = report_junit_new(path);
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(r->ops->end(r, &run, hostile, ARRAY_SIZE(hostile)), 0);
+	r->ops->free(r);
+	assert_true(strbuf_read_file(&sb, path, 0) > 0);
+	assert_non_null(strstr(sb.buf, "name=\"a#b &quot;q&quot; &lt;&amp;&gt; "
+				       "]]&gt;\""));
+	assert_non_null(strstr(sb.buf, "name=\"bad" FFFD FFFD "utf8\""));
+	assert_null(strstr(sb.buf, "]]>"));
+	assert_null(strchr(sb.buf, '\x01'));
+	assert_non_null(strstr(sb.buf, "<failure message=\"timed out after "
+				       "1s\""));
+	strbuf_release(&sb);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,7 +318,11 @@ int main(void)
 		cmocka_unit_test(test_result_names),
 		cmocka_unit_test(test_tap_reporter),
 		cmocka_unit_test(test_text_reporter),
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_read_failed_errors),
+		cmocka_unit_test(test_junit_escaping),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, unit_setup_tmpdir,
+				      unit_teardown_tmpdir);
 }
