@@ -38,10 +38,9 @@
 #define SEED_MASK ((1ULL << 53) - 1)
 
 static const char *const run_usage[] = {
-	"ordeal run [-j N] [--run GLOB]... [--skip GLOB]... [--timeout DUR]",
-	"           [--count N] [--shuffle[=SEED]] [--failfast] [--retries N]",
-	"           [--rerun-failed] [--output-dir DIR] [--tap] [--json]",
-	"           [--junit FILE] [--list FILE|- --exec TEMPLATE] [PATH...]",
+	"ordeal run [options] PATH...",
+	"ordeal run [options] --list FILE|- --exec TEMPLATE",
+	"ordeal run [options] --rerun-failed [PATH...]",
 	NULL,
 };
 
