@@ -598,6 +598,7 @@ static void tick(struct runner *r)
 
 static void schedule(struct runner *r, bool live_status)
 {
+	int64_t last_tick = clock_now_ns();
 	size_t next = 0;
 
 	for (;;) {
@@ -627,8 +628,12 @@ static void schedule(struct runner *r, bool live_status)
 						      : -1);
 		if (cp)
 			child_done(r, cp);
-		else if (live_status)
+		/* Also while tests keep finishing faster than the interval. */
+		if (live_status &&
+		    clock_now_ns() - last_tick >= STATUS_INTERVAL_NS) {
 			tick(r);
+			last_tick = clock_now_ns();
+		}
 	}
 	if (run_command_interrupted()) {
 		struct child_process *cp;
