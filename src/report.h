@@ -36,9 +36,10 @@ const char *report_result_name(enum report_result r);
 
 struct report_test {
 	const char *name;
-	const char *path;	 /* the file (NULL for --exec templates) */
-	const char *dir;	 /* "tests/<safe-name>" relative to the run */
-	const char *stdout_path; /* last attempt's output files (absolute) */
+	const char *path; /* the file (NULL for --exec templates) */
+	const char *dir;  /* "tests/<safe-name>" relative to the run */
+	/* The last attempt's output files, as paths under the run's dir. */
+	const char *stdout_path;
 	const char *stderr_path;
 	unsigned instance; /* 1..--count */
 	enum report_result result;
