@@ -27,6 +27,7 @@
 #include "strvec.h"
 #include "suite.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -176,6 +177,17 @@ static char *test_dir_name(struct runner *r, const char *name,
 	return dir;
 }
 
+/* Free entry i of a suite (suite_clear() is the one way to free one). */
+static void drop_entry(struct suite *s, size_t i)
+{
+	struct suite one = SUITE_INIT;
+
+	ALLOC_GROW(one.tests, 1, one.alloc);
+	one.tests[0] = s->tests[i];
+	one.nr = 1;
+	suite_clear(&one);
+}
+
 /* Keep only the tests named in `names` (exact names, not globs). */
 static void keep_named(struct suite *s, const struct strvec *names)
 {
@@ -186,17 +198,54 @@ static void keep_named(struct suite *s, const struct strvec *names)
 
 		for (size_t k = 0; k < names->nr && !keep; k++)
 			keep = !strcmp(s->tests[i].name, names->v[k]);
-		if (keep) {
+		if (keep)
 			s->tests[out++] = s->tests[i];
-		} else {
-			/* suite_clear() frees entries: give it this one. */
-			struct suite one = SUITE_INIT;
+		else
+			drop_entry(s, i);
+	}
+	s->nr = out;
+}
 
-			ALLOC_GROW(one.tests, 1, one.alloc);
-			one.tests[0] = s->tests[i];
-			one.nr = 1;
-			suite_clear(&one);
-		}
+/*
+ * Every run directory holds this (empty) file, so later runs can tell an
+ * output directory from a test directory wherever --output-dir put it.
+ */
+#define RUN_DIR_MARKER ".ordeal-run"
+
+/* Whether a directory above `path` (as given) is a run directory. */
+static bool in_run_dir(const char *path)
+{
+	struct strbuf dir = STRBUF_INIT;
+	bool found = false;
+	char *slash;
+
+	strbuf_addstr(&dir, path);
+	while (!found && (slash = strrchr(dir.buf, '/'))) {
+		size_t len = slash - dir.buf;
+
+		strbuf_setlen(&dir, len);
+		strbuf_addstr(&dir, "/" RUN_DIR_MARKER);
+		found = !access(dir.buf, F_OK);
+		strbuf_setlen(&dir, len);
+	}
+	strbuf_release(&dir);
+	return found;
+}
+
+/*
+ * Leave out files in run directories (ordeal-out/, --output-dir): `ordeal
+ * run .` must not pick up what earlier runs, or tests writing into their
+ * ORDEAL_OUTPUT_DIR, left there.
+ */
+static void drop_outputs(struct suite *s)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < s->nr; i++) {
+		if (s->tests[i].path && in_run_dir(s->tests[i].path))
+			drop_entry(s, i);
+		else
+			s->tests[out++] = s->tests[i];
 	}
 	s->nr = out;
 }
@@ -252,6 +301,7 @@ static int build_suite(struct runner *r, const char **paths, int nr_paths)
 	}
 	if (o->rerun_failed)
 		keep_named(&r->suite, &failed);
+	drop_outputs(&r->suite);
 	suite_filter(&r->suite, &o->run_globs, &o->skip_globs);
 out:
 	strvec_clear(&failed);
@@ -287,6 +337,10 @@ static int make_out_dir(struct runner *r)
 		if (mkdir_p(r->out_dir, 0777) < 0)
 			return error_errno("cannot create '%s'", r->out_dir);
 	}
+	p = path_join(r->out_dir, RUN_DIR_MARKER);
+	if (close(open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) < 0)
+		warning_errno("cannot create '%s'", p);
+	free(p);
 	p = path_join(r->out_dir, "reports");
 	if (mkdir_p(p, 0777) < 0) {
 		error_errno("cannot create '%s'", p);
