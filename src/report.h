@@ -153,7 +153,7 @@ struct reporter *report_junit_new(const char *path);
  * report_printable: append `len` bytes as text safe for a terminal or a
  * TAP line: invalid UTF-8 and control characters (C0 except tab, DEL, C1,
  * and newline unless keep_newlines) become U+FFFD, so a test's output
- * cannot drive the terminal.
+ * cannot drive the terminal.  With keep_newlines, CRLF becomes LF.
  */
 void report_printable(struct strbuf *out, const char *s, size_t len,
 		      bool keep_newlines);

@@ -46,6 +46,9 @@ static void test_printable(void **state)
 	p = printable("x\ny", 3, true);
 	assert_string_equal(p, "x\ny");
 	free(p);
+	p = printable("dos\r\nline\r", 10, true);
+	assert_string_equal(p, "dos\nline" FFFD);
+	free(p);
 	/* Invalid UTF-8 becomes U+FFFD; valid multibyte text stays. */
 	p = printable("\xff\xfe ok \xc3\xa9", 8, false);
 	assert_non_null(strstr(p, " ok \xc3\xa9"));
