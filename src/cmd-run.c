@@ -97,6 +97,7 @@ struct runner {
 	char *self;
 	char *out_dir;
 	char *abs_out_dir;
+	char *prog_name, *prog_path; /* resolve_program()'s cache */
 	int64_t start_ns;
 	bool stop;
 	size_t finished, passed, failed;
@@ -468,6 +469,32 @@ static void keep_attempt(struct runner *r, size_t i, int attempt)
 	free(dir);
 }
 
+/*
+ * An --exec template runs the same program for every ID: find it on PATH
+ * once, not once per test (10,000 tests, a dozen PATH entries each).
+ * Not found: leave it to start_command(), which reports it per test.
+ */
+static void resolve_program(struct runner *r, struct child_process *cp)
+{
+	const char *name = cp->args.v[0];
+
+	if (strchr(name, '/'))
+		return;
+	if (!r->prog_name || strcmp(r->prog_name, name)) {
+		free(r->prog_name);
+		free(r->prog_path);
+		r->prog_name = xstrdup(name);
+		r->prog_path = locate_in_path(name, getenv("PATH"));
+	}
+	if (r->prog_path) {
+		/* The strvec owns its strings: swap the first. */
+		free((char *)cp->args.v[0]);
+		cp->args.v[0] = xstrdup(r->prog_path);
+	} else {
+		cp->use_path = true;
+	}
+}
+
 /* Start test i (its next attempt) in slot `slot`; false if it ended. */
 static bool start_test(struct runner *r, size_t i, int slot)
 {
@@ -499,7 +526,8 @@ static bool start_test(struct runner *r, size_t i, int slot)
 		strvec_push(&cp->args, e->path);
 	} else {
 		strvec_pushv(&cp->args, e->argv.v);
-		cp->use_path = e->kind == TEST_TEMPLATE;
+		if (e->kind == TEST_TEMPLATE)
+			resolve_program(r, cp);
 	}
 	strvec_pushf(&cp->env, "ORDEAL_SEED=%llu", (unsigned long long)t->seed);
 	strvec_pushf(&cp->env, "ORDEAL_RUN=%u", rep->instance);
@@ -765,6 +793,8 @@ static void runner_clear(struct runner *r)
 	free(r->self);
 	free(r->out_dir);
 	free(r->abs_out_dir);
+	free(r->prog_name);
+	free(r->prog_path);
 	report_set_clear(&r->reporters);
 	suite_clear(&r->suite);
 }
