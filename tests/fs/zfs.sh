@@ -20,6 +20,16 @@ export POOL MNT
 
 zfs_up() { zpool list >/dev/null 2>&1; }
 
+# Several tests (ordeal script -j, other checkouts) may use ZFS at once.
+# fd 8: one run per pool name at a time.  fd 9: every user of zfs-fuse holds
+# it shared; it is taken exclusively to start the daemon, and the last user
+# (the one that can take it exclusively at the end) stops a daemon that a
+# test started.
+exec 8>"/tmp/ordeal-test-zfs-$POOL.lock"
+flock -w 600 -x 8 || { echo "zfs.sh: pool $POOL busy for 10 minutes" >&2; exit 2; }
+exec 9>/tmp/ordeal-test-zfs.lock
+flock -w 120 -x 9 || { echo "zfs.sh: cannot lock zfs-fuse" >&2; exit 2; }
+
 if ! zfs_up; then
 	if ! command -v zfs-fuse >/dev/null 2>&1; then
 		echo "zfs.sh: no ZFS here: install zfs-fuse (or zfsutils-linux)" >&2
@@ -27,8 +37,9 @@ if ! zfs_up; then
 	fi
 	# Its own session and no ORDEAL_CHILD_TOKEN: ordeal's sweeps must
 	# not take it for a leftover of this test's commands.
+	# Without our lock fds, or it would hold the locks for its lifetime.
 	env -u ORDEAL_CHILD_TOKEN setsid zfs-fuse --no-daemon \
-		</dev/null >/dev/null 2>&1 &
+		</dev/null >/dev/null 2>&1 8>&- 9>&- &
 	echo $! >"$MARK"
 	i=0
 	until zfs_up; do
@@ -40,6 +51,7 @@ if ! zfs_up; then
 		sleep 0.1
 	done
 fi
+flock -s 9
 
 destroy_pool() {
 	i=0
@@ -51,7 +63,8 @@ destroy_pool() {
 	done
 	rm -f "$IMG"
 	rmdir "$MNT" 2>/dev/null
-	if [ -f "$MARK" ] && [ -z "$(zpool list -H -o name 2>/dev/null)" ]; then
+	if [ -f "$MARK" ] && flock -n -x 9 &&
+		[ -z "$(zpool list -H -o name 2>/dev/null)" ]; then
 		pid=$(cat "$MARK")
 		rm -f "$MARK"
 		kill "$pid" 2>/dev/null
