@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/check.sh - `make check`: run every test of the project and give one
-# verdict.  Three stages, in this order:
+# verdict.  Four stages, in this order:
 #
 #   unit    every cmocka binary in $BUILD/tests/unit/; counted per test
 #           case from cmocka's summary ("[  PASSED  ] N test(s)." and the
@@ -8,15 +8,17 @@
 #           without a FAILED count adds one failure.
 #   smoke   tests/smoke.sh (plain-sh checks that do not trust the engine);
 #           counted from its closing line.
+#   crash-c tests/crash/run.sh, the crash library's C tests; counted from
+#           its "ok ..." and "FAIL ..." lines.
 #   script  `ordeal script -j2` on tests/script/ with the freshly built
 #           `ordeal` and `helper` as program commands; counted from its
-#           closing line (one per script).  Skipped with a message while
-#           `ordeal script` is not implemented.
+#           closing line (one per script), each bounded by --timeout 5m.
+#           Skipped with a message while `ordeal script` is not implemented.
 #
 # Prints a per-stage summary and ends with exactly one closing line
 # `ordeal: N passed, N failed, N skipped`; exits 1 if anything failed.
 #
-# Usage: BUILD=build sh tests/check.sh [unit] [smoke] [script]
+# Usage: BUILD=build sh tests/check.sh [unit] [smoke] [crash-c] [script]
 #   (no argument: all stages; SCRIPT_ARGS adds options to `ordeal script`,
 #   e.g. SCRIPT_ARGS='--run loop_*' or '-v')
 
