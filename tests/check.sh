@@ -42,11 +42,13 @@ SUMMARY=$TMP/summary
 total_p=0
 total_f=0
 total_s=0
+STAGE_T0=$(date +%s)
 
 record() { # stage passed failed skipped note...
 	stage=$1 p=$2 f=$3 s=$4
 	shift 4
-	echo "$stage $p $f $s $*" >>"$SUMMARY"
+	# With the stage's wall time.
+	echo "$stage $p $f $s $* [$(($(date +%s) - STAGE_T0))s]" >>"$SUMMARY"
 	total_p=$((total_p + p))
 	total_f=$((total_f + f))
 	total_s=$((total_s + s))
@@ -181,6 +183,7 @@ if [ ! -x "$ORDEAL" ]; then
 fi
 
 for stage in $STAGES; do
+	STAGE_T0=$(date +%s)
 	case $stage in
 	unit) stage_unit ;;
 	smoke) stage_smoke ;;
