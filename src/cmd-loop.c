@@ -49,7 +49,7 @@ struct loop_config {
 	unsigned long long count;      /* in total; 0: no bound */
 	int64_t duration_ns;	       /* 0: no bound */
 	unsigned long long max_failures; /* 0: never stop on failure */
-	bool keep_success, halt_now, quiet, json;
+	int keep_success, halt_now, quiet, json; /* int: set by OPT_BOOL */
 	int64_t timeout_ns; /* 0: none */
 	const char *failure_src, *ignore_src;
 	pcre2_code *failure_re, *ignore_re;
