@@ -75,6 +75,13 @@ struct slate_ops {
 	 */
 	int (*open)(struct slate *s, struct strbuf *why);
 	bool own_work_area;
+	/*
+	 * After destroy() the run dir is clean enough to serve the same
+	 * thread's next run: slate.c renames it to a scratch name and back
+	 * instead of removing and recreating it (ext4 inode allocation was
+	 * most of a fast run's cost).
+	 */
+	bool reuse_run_dir;
 	/* Make the run's slate (r->dir already exists unless zfs). */
 	int (*create)(struct slate *s, struct slate_run *r);
 	/* In the child after fork, before exec; async-signal-safe enough
@@ -120,9 +127,7 @@ struct slate_run {
 	 * since the directory only exists once the mount is made). */
 	char *start_dir;
 	bool live; /* created and not yet kept or discarded */
-	/* none: r->dir is a per-thread scratch dir renamed into place, so
-	 * a passing run costs no new inodes (ext4 inode allocation was
-	 * most of a fast run's cost). */
+	/* r->dir came from (and goes back to) a per-thread scratch dir. */
 	bool reused_dir;
 	char *dataset; /* zfs: the clone's name */
 	void *priv;

@@ -22,6 +22,7 @@ static int none_destroy(struct slate *s UNUSED, struct slate_run *r UNUSED)
 
 const struct slate_ops slate_none_ops = {
 	.name = "none",
+	.reuse_run_dir = true,
 	.open = none_open,
 	.create = none_create,
 	.destroy = none_destroy,

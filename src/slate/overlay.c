@@ -208,7 +208,15 @@ static int overlay_keep(struct slate *s, struct slate_run *r)
 
 static int overlay_destroy(struct slate *s, struct slate_run *r)
 {
-	return overlay_unmount(s, r);
+	struct overlay_run *o = r->priv;
+
+	if (overlay_unmount(s, r) < 0)
+		return -1;
+	/* Ready for the thread's next run: an empty upper layer.  The
+	 * work dir is cleaned by the kernel at the next mount. */
+	if (o && slate_empty_dir(o->upper) < 0)
+		return error_errno("cannot empty '%s'", o->upper);
+	return 0;
 }
 
 static void overlay_close(struct slate *s)
@@ -224,6 +232,7 @@ static void overlay_close(struct slate *s)
 
 const struct slate_ops slate_overlay_ops = {
 	.name = "overlay",
+	.reuse_run_dir = true,
 	.open = overlay_open,
 	.create = overlay_create,
 	.pre_exec = overlay_pre_exec,

@@ -147,7 +147,7 @@ out:
 	return ret;
 }
 
-/* The none slate's per-thread evidence dir between runs. */
+/* A thread's run dir between runs (reuse_run_dir backends). */
 static char *scratch_dir(const struct slate *s, int thread)
 {
 	return xstrfmt("%s/.thread-%d", s->work, thread);
@@ -162,16 +162,17 @@ int slate_run_create(struct slate *s, struct slate_run *r, int thread,
 	r->name = xstrfmt("thread-%d-run-%d", thread, run);
 	if (!s->ops->own_work_area) {
 		r->dir = path_join(s->work, r->name);
-		if (s->ops == &slate_none_ops) {
+		bool renamed = false;
+
+		if (s->ops->reuse_run_dir) {
 			char *scratch = scratch_dir(s, thread);
 
-			r->reused_dir = !rename(scratch, r->dir);
+			renamed = !rename(scratch, r->dir);
 			free(scratch);
 		}
-		if (!r->reused_dir && mkdir(r->dir, 0777) < 0 &&
-		    errno != EEXIST)
+		if (!renamed && mkdir(r->dir, 0777) < 0 && errno != EEXIST)
 			return error_errno("cannot create '%s'", r->dir);
-		r->reused_dir = s->ops == &slate_none_ops;
+		r->reused_dir = s->ops->reuse_run_dir;
 	}
 	if (s->ops->create(s, r) < 0) {
 		if (!s->ops->own_work_area)
@@ -260,7 +261,7 @@ int slate_abandon(struct slate *s)
 	return 0;
 }
 
-/* Remove the none slate's scratch dirs (".thread-T") from the area. */
+/* Remove the scratch run dirs (".thread-T") from the working area. */
 static void remove_scratch_dirs(const struct slate *s)
 {
 	DIR *d = s->work ? opendir(s->work) : NULL;
@@ -282,7 +283,7 @@ static void remove_scratch_dirs(const struct slate *s)
 
 void slate_close(struct slate *s)
 {
-	if (s->ops == &slate_none_ops)
+	if (s->ops && s->ops->reuse_run_dir)
 		remove_scratch_dirs(s);
 	if (s->ops && s->ops->close)
 		s->ops->close(s);
@@ -659,6 +660,28 @@ static void open_up_dirs(const char *path)
 		free(sub);
 	}
 	closedir(d);
+}
+
+int slate_empty_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char *p;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		p = path_join(path, e->d_name);
+		if (slate_remove_tree(p) < 0)
+			ret = -1;
+		free(p);
+	}
+	closedir(d);
+	return ret;
 }
 
 int slate_remove_tree(const char *path)
