@@ -2,20 +2,21 @@
 # tests/fs/zfs.sh - run a test body against a real, throwaway ZFS pool,
 # then destroy the pool whatever happened (tests and .ci use it).
 #
-#   sh tests/fs/zfs.sh POOL DIR BODY [ARGS...]
+#   sh tests/fs/zfs.sh NAME DIR BODY [ARGS...]
 #
 # Starts zfs-fuse (`zfs-fuse --no-daemon`, in its own session) when no ZFS
-# is reachable, creates the pool POOL on a 256 MiB file DIR/POOL.img mounted
-# at DIR/POOL, runs `sh BODY ARGS` with POOL and MNT in the environment and
-# exits with its status.  Afterwards the pool is destroyed (retrying while
+# is reachable, creates a pool named NAME_<pid> (unique: the same test may
+# run in several checkouts at once on one machine) on a 256 MiB file in DIR,
+# mounted at DIR/NAME, runs `sh BODY ARGS` with POOL (the pool's name) and
+# MNT in the environment and exits with its status.  Afterwards the pool is destroyed (retrying while
 # zfs-fuse says it is busy), its file removed, and a zfs-fuse this script
 # started is stopped once no pool is left.  Needs root.
 set -u
-POOL=$1 DIR=$2 BODY=$3
+POOL=$1_$$ DIR=$2 BODY=$3
+MNT=$DIR/$1
 shift 3
 MARK=/tmp/ordeal-test-zfs-fuse.pid
 IMG=$DIR/$POOL.img
-MNT=$DIR/$POOL
 export POOL MNT
 
 zfs_up() { zpool list >/dev/null 2>&1; }
@@ -63,8 +64,6 @@ destroy_pool() {
 	fi
 }
 
-# A pool left over by an earlier, aborted run of the same test.
-zpool destroy -f "$POOL" >/dev/null 2>&1
 rm -f "$IMG"
 truncate -s 256M "$IMG" || exit 2
 if ! zpool create -m "$MNT" "$POOL" "$IMG" >/dev/null; then
