@@ -99,7 +99,7 @@ $(BUILD)/libordeal-preload.so: $(PRELOAD_SRCS) $(wildcard preload/*.h) $(LIB_SRC
 		-o $@ $(PRELOAD_SRCS) $(LIB_SRCS) -ldl -lpthread
 
 # The test helper is run under the preload library too: never sanitized.
-$(BUILD)/ordeal-test-helper: $(HELPER_SRCS) $(LIB_SRCS) include/ordeal/crashpoint.h
+$(BUILD)/ordeal-test-helper: $(HELPER_SRCS) $(LIB_SRCS) $(wildcard include/ordeal/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ \
 		$(HELPER_SRCS) $(LIB_SRCS) -lpthread

@@ -98,30 +98,68 @@ int duration_parse(const char *s, int64_t *out)
 	return 0;
 }
 
+/*
+ * Append ns / unit with three significant digits ("1.25", "15.3", "150"),
+ * trailing zeros dropped; false (nothing appended) when it rounds to 1000
+ * or more, so the caller moves to the next unit ("999.6ms" is "1s").
+ */
+static bool add_scaled(struct strbuf *sb, int64_t ns, int64_t unit,
+		       const char *suffix)
+{
+	double v = (double)ns / (double)unit;
+	int decimals = v < 10 ? 2 : v < 100 ? 1 : 0;
+	char buf[64];
+	size_t n;
+
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	if (strtod(buf, NULL) >= 1000)
+		return false;
+	n = strlen(buf);
+	if (strchr(buf, '.')) {
+		while (buf[n - 1] == '0')
+			n--;
+		if (buf[n - 1] == '.')
+			n--;
+	}
+	strbuf_add(sb, buf, n);
+	strbuf_addstr(sb, suffix);
+	return true;
+}
+
 void duration_format(struct strbuf *sb, int64_t ns)
 {
+	long long s;
+
 	if (ns < 0) {
 		strbuf_addch(sb, '-');
-		ns = -ns;
+		ns = ns == INT64_MIN ? INT64_MAX : -ns;
 	}
 	if (ns == 0) {
 		strbuf_addstr(sb, "0s");
-	} else if (ns < NS_PER_US) {
-		strbuf_addf(sb, "%lldns", (long long)ns);
-	} else if (ns < NS_PER_MS) {
-		strbuf_addf(sb, "%.3gus", (double)ns / NS_PER_US);
-	} else if (ns < NS_PER_SEC) {
-		strbuf_addf(sb, "%.3gms", (double)ns / NS_PER_MS);
-	} else if (ns < 60 * NS_PER_SEC) {
-		strbuf_addf(sb, "%.3gs", (double)ns / NS_PER_SEC);
-	} else {
-		long long s = (ns + NS_PER_SEC / 2) / NS_PER_SEC;
-		if (s >= 3600)
-			strbuf_addf(sb, "%lldh%lldm%llds", s / 3600,
-				    s / 60 % 60, s % 60);
-		else
-			strbuf_addf(sb, "%lldm%llds", s / 60, s % 60);
+		return;
 	}
+	if (ns < NS_PER_US) {
+		strbuf_addf(sb, "%lldns", (long long)ns);
+		return;
+	}
+	if (ns < NS_PER_MS && add_scaled(sb, ns, NS_PER_US, "us"))
+		return;
+	if (ns < NS_PER_SEC && add_scaled(sb, ns, NS_PER_MS, "ms"))
+		return;
+	if (ns < 60 * NS_PER_SEC) {
+		double v = (double)ns / NS_PER_SEC;
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%.*f", v < 10 ? 2 : 1, v);
+		if (strtod(buf, NULL) < 60 && add_scaled(sb, ns, NS_PER_SEC, "s"))
+			return;
+	}
+	s = (ns + NS_PER_SEC / 2) / NS_PER_SEC;
+	if (s >= 3600)
+		strbuf_addf(sb, "%lldh%lldm%llds", s / 3600, s / 60 % 60,
+			    s % 60);
+	else
+		strbuf_addf(sb, "%lldm%llds", s / 60, s % 60);
 }
 
 const char *duration_str(int64_t ns)

@@ -1,11 +1,1088 @@
 /*
- * cmd-crash.c - `ordeal crash` (not yet implemented: being built on branch crash).
+ * cmd-crash.c - `ordeal crash`: record which crash points a program hits,
+ * crash it at each chosen (point, hit) in a fresh directory, run the
+ * verifier after every crash, and report a table with the failures kept
+ * and a command line reproducing each alone.
+ *
+ * Every run lives in WORK/NNNN/ (dir/, stdout, stderr, acks, status,
+ * verify.out, result.json); WORK is a fresh temporary directory, removed
+ * at the end unless something failed or --keep-all.
  */
 #include "common.h"
 #include "cmd.h"
+#include "clock.h"
+#include "parse-options.h"
+#include "path.h"
+#include "rng.h"
+#include "run-command.h"
+#include "strbuf.h"
+#include "strvec.h"
 
-int cmd_crash(int argc UNUSED, const char **argv UNUSED)
+#include <ordeal/crashpoint.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct crash_pair {
+	char *name;
+	unsigned long hit;
+};
+
+enum job_phase { JOB_WAITING, JOB_PROGRAM, JOB_VERIFY, JOB_DONE };
+
+struct crash_job {
+	size_t index;
+	struct crash_pair pair;
+	char *base, *dir, *acks;
+	char *out_path; /* borrowed by cp.out_path while it runs */
+	int slot;
+	enum job_phase phase;
+	struct child_process cp;
+	struct run_result prog, verify;
+	bool reached, self_crash, failed, has_verify;
+	int64_t start_ns, duration_ns;
+	struct strbuf why;
+};
+
+/*
+ * Runs reuse one directory per -j slot (WORK/slot-K.G): emptying a
+ * directory and truncating its files is much cheaper than making new
+ * ones on a busy file system.  A run that is kept (failure, --keep-all)
+ * is renamed to WORK/NNNN and its slot starts a new generation G.
+ */
+struct crash_slot {
+	char *base;
+	int id;
+	unsigned gen;
+	bool busy;
+};
+
+struct crash_opts {
+	const char *points, *syscalls, *from, *setup, *verify, *seed_arg;
+	int power_loss, all, keep_all, jobs;
+	unsigned long long max_hits, sample;
+	int64_t timeout_ns;
+	uint64_t seed;
+	char *preload;
+	const char **program;
+	char *work;
+};
+
+static const char *const crash_usage[] = {
+	"ordeal crash [options] [--verify CMD] -- PROGRAM [ARG...]",
+	NULL,
+};
+
+static const char *const sys_points[] = {
+	"write",  "pwrite",    "fsync", "fdatasync", "rename",
+	"unlink", "ftruncate", "close", "open",
+};
+
+/* Words safe to print unquoted in a reproduction command. */
+static void add_quoted(struct strbuf *sb, const char *w)
 {
-	error("'ordeal crash' is not implemented yet");
-	return EXIT_USAGE;
+	const char *p;
+
+	for (p = w; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
+			    "YZ"
+			    "0123456789-_./=@,:+",
+			    *p))
+			break;
+	if (*w && !*p) {
+		strbuf_addstr(sb, w);
+		return;
+	}
+	strbuf_addch(sb, '\'');
+	for (p = w; *p; p++)
+		if (*p == '\'')
+			strbuf_addstr(sb, "'\\''");
+		else
+			strbuf_addch(sb, *p);
+	strbuf_addch(sb, '\'');
+}
+
+/* True when the ELF file has no PT_INTERP: LD_PRELOAD cannot reach it. */
+static int is_static_elf(const char *path)
+{
+	unsigned char h[64], ph[56];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), is64, i, ret = 0;
+	uint64_t phoff;
+	uint16_t phentsize, phnum;
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	    memcmp(h, "\177ELF", 4) || h[5] != 1 /* little endian only */) {
+		close(fd);
+		return 0;
+	}
+	is64 = h[4] == 2;
+	if (is64) {
+		memcpy(&phoff, h + 32, 8);
+		memcpy(&phentsize, h + 54, 2);
+		memcpy(&phnum, h + 56, 2);
+	} else {
+		uint32_t off32;
+
+		memcpy(&off32, h + 28, 4);
+		phoff = off32;
+		memcpy(&phentsize, h + 42, 2);
+		memcpy(&phnum, h + 44, 2);
+	}
+	ret = 1;
+	for (i = 0; i < phnum && phentsize <= sizeof(ph); i++) {
+		uint32_t type;
+
+		if (pread(fd, ph, phentsize,
+			  (off_t)(phoff + (uint64_t)i * phentsize)) !=
+		    (ssize_t)phentsize)
+			break;
+		memcpy(&type, ph, 4);
+		if (type == 3 /* PT_INTERP */) {
+			ret = 0;
+			break;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
+static char *find_preload(void)
+{
+	const char *env = getenv("ORDEAL_PRELOAD");
+	char self[4096];
+	ssize_t n;
+
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		char *slash, *p;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			p = xstrfmt("%s/libordeal-preload.so", self);
+			if (!access(p, R_OK))
+				return p;
+			free(p);
+			p = xstrfmt("%s/../lib/libordeal-preload.so", self);
+			if (!access(p, R_OK))
+				return p;
+			free(p);
+		}
+	}
+	return NULL;
+}
+
+static int validate_syscalls(const char *list)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = list;
+
+	if (!strcmp(list, "all"))
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, ","), i;
+		int found = 0;
+
+		strbuf_setlen(&sb, 0);
+		strbuf_add(&sb, p, n);
+		for (i = 0; i < ARRAY_SIZE(sys_points); i++)
+			if (!strcmp(sb.buf, sys_points[i]) ||
+			    (!strncmp(sb.buf, "sys.", 4) &&
+			     !strcmp(sb.buf + 4, sys_points[i])))
+				found = 1;
+		if (!found) {
+			error("unknown syscall '%s' in --syscalls (known: "
+			      "write,"
+			      " pwrite, fsync, fdatasync, rename, unlink,"
+			      " ftruncate, close, open)",
+			      sb.buf);
+			strbuf_release(&sb);
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+/* Remove everything inside `path`, keeping the directory itself. */
+static int empty_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char *p;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		p = path_join(path, e->d_name);
+		if (remove_recursive(p) < 0)
+			ret = -1;
+		free(p);
+	}
+	closedir(d);
+	return ret;
+}
+
+/* A fresh directory for one run: a copy of --from, or empty + --setup. */
+static int prepare_dir(const struct crash_opts *o, const char *base,
+		       const char *dir)
+{
+	struct stat st;
+
+	if (mkdir_p(base, 0755) < 0)
+		return error_errno("cannot create '%s'", base);
+	if (!stat(dir, &st)) {
+		if (empty_dir(dir) < 0)
+			return error_errno("cannot empty '%s'", dir);
+		if (o->from && copy_recursive(o->from, dir) < 0)
+			return error("cannot copy '%s' to '%s'", o->from, dir);
+	} else if (o->from) {
+		if (copy_recursive(o->from, dir) < 0)
+			return error("cannot copy '%s' to '%s'", o->from, dir);
+	} else if (mkdir(dir, 0755) < 0) {
+		return error_errno("cannot create '%s'", dir);
+	}
+	if (o->setup) {
+		struct child_process cp = CHILD_PROCESS_INIT;
+		char *err = NULL, *out = path_join(base, "setup.out");
+		int ret = 0;
+
+		if (strvec_split_words(&cp.args, o->setup, &err) < 0 ||
+		    !cp.args.nr) {
+			ret = error("bad --setup command: %s",
+				    err ? err : "empty");
+			free(err);
+			free(out);
+			child_process_clear(&cp);
+			return ret;
+		}
+		cp.dir = dir;
+		cp.use_path = true;
+		cp.in = CHILD_NULL;
+		cp.out = CHILD_FILE;
+		cp.out_path = out;
+		cp.err = CHILD_STDOUT;
+		cp.timeout_ns = o->timeout_ns;
+		strvec_pushf(&cp.env, "ORDEAL_CRASH_DIR=%s", dir);
+		run_command(&cp);
+		if (!run_result_passed(&cp.result)) {
+			struct strbuf sb = STRBUF_INIT;
+
+			run_result_describe(&sb, &cp.result);
+			ret = error("--setup '%s' failed (%s); see '%s'",
+				    o->setup, sb.buf, out);
+			strbuf_release(&sb);
+		}
+		free(out);
+		child_process_clear(&cp);
+		return ret;
+	}
+	return 0;
+}
+
+static int open_fresh(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+		      0644);
+
+	if (fd < 0)
+		error_errno("cannot create '%s'", path);
+	return fd;
+}
+
+/*
+ * The program's child_process: env, fd 3 for its acks, and fd 198 for the
+ * library's status lines: high, so that a shell script's own "exec 4>y"
+ * cannot redirect them.
+ */
+static int setup_program(const struct crash_opts *o, struct child_process *cp,
+			 const char *base, const char *dir, const char *at,
+			 const char *trace, int *fds)
+{
+	char *p;
+
+	strvec_pushv(&cp->args, o->program);
+	cp->use_path = true;
+	cp->dir = dir;
+	cp->in = CHILD_NULL;
+	cp->out = CHILD_FILE;
+	cp->out_path = NULL;
+	cp->timeout_ns = o->timeout_ns;
+	strvec_pushf(&cp->env, "ORDEAL_CRASH_DIR=%s", dir);
+	strvec_pushf(&cp->env, "ORDEAL_ACK_FD=3");
+	strvec_pushf(&cp->env, "ORDEAL_STATUS_FD=198");
+	strvec_push(&cp->env, "ORDEAL_CRASH_AT");
+	strvec_push(&cp->env, "ORDEAL_CRASH_TRACE");
+	strvec_push(&cp->env, "ORDEAL_POWER_LOSS");
+	if (at)
+		strvec_pushf(&cp->env, "ORDEAL_CRASH_AT=%s", at);
+	if (trace)
+		strvec_pushf(&cp->env, "ORDEAL_CRASH_TRACE=%s", trace);
+	if (o->preload) {
+		strvec_pushf(&cp->env, "LD_PRELOAD=%s", o->preload);
+		strvec_pushf(&cp->env, "ORDEAL_SYSCALLS=%s",
+			     o->syscalls ? o->syscalls : "all");
+		if (o->power_loss && at)
+			strvec_push(&cp->env, "ORDEAL_POWER_LOSS=1");
+	}
+	p = path_join(base, "acks");
+	fds[0] = open_fresh(p);
+	free(p);
+	p = path_join(base, "status");
+	fds[1] = open_fresh(p);
+	free(p);
+	if (fds[0] < 0 || fds[1] < 0)
+		return -1;
+	cp->fd_map[0].from = fds[0];
+	cp->fd_map[0].to = 3;
+	cp->fd_map[1].from = fds[1];
+	cp->fd_map[1].to = 198;
+	cp->nr_fd_map = 2;
+	return 0;
+}
+
+static void add_pair(struct crash_pair **v, size_t *nr, size_t *alloc,
+		     const char *name, unsigned long hit)
+{
+	size_t i;
+
+	for (i = 0; i < *nr; i++)
+		if ((*v)[i].hit == hit && !strcmp((*v)[i].name, name))
+			return;
+	ALLOC_GROW(*v, *nr + 1, *alloc);
+	(*v)[*nr].name = xstrdup(name);
+	(*v)[(*nr)++].hit = hit;
+}
+
+static unsigned long max_hit(const struct crash_pair *v, size_t nr,
+			     const char *name)
+{
+	unsigned long m = 0;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(v[i].name, name) && v[i].hit > m)
+			m = v[i].hit;
+	return m;
+}
+
+/* Run the program once, unarmed, tracing every hit. */
+static int record(struct crash_opts *o, struct crash_pair **pairs, size_t *nr)
+{
+	struct child_process cp = CHILD_PROCESS_INIT;
+	char *base = path_join(o->work, "record");
+	char *dir = path_join(base, "dir"), *trace = path_join(base, "trace");
+	char *out = path_join(base, "output");
+	struct strbuf sb = STRBUF_INIT, line = STRBUF_INIT;
+	size_t alloc = 0;
+	int fds[2] = {-1, -1}, ret = -1;
+	FILE *fp;
+
+	*pairs = NULL;
+	*nr = 0;
+	if (prepare_dir(o, base, dir) < 0)
+		goto done;
+	if (setup_program(o, &cp, base, dir, NULL, trace, fds) < 0)
+		goto done;
+	cp.out_path = out;
+	cp.err = CHILD_STDOUT;
+	run_command(&cp);
+	close(fds[0]);
+	close(fds[1]);
+	if (!cp.result.started) {
+		ret = error("cannot run '%s': %s", o->program[0],
+			    strerror(cp.result.spawn_errno));
+		goto done;
+	}
+	fp = fopen(trace, "r");
+	while (fp && strbuf_getline(&line, fp) != EOF) {
+		char kind[8];
+		unsigned long s, hit, pid, tid;
+		int n = 0;
+
+		if (sscanf(line.buf, "%7s %lu %lu %lu %lu %n", kind, &s, &hit,
+			   &pid, &tid, &n) < 5 ||
+		    !n)
+			continue;
+		if (!strcmp(kind, "bad")) {
+			error("invalid crash point name '%s' in '%s' (names "
+			      "may "
+			      "not contain spaces, control characters or '@')",
+			      line.buf + n, o->program[0]);
+			fclose(fp);
+			goto done;
+		}
+		add_pair(pairs, nr, &alloc, line.buf + n, hit);
+	}
+	if (fp)
+		fclose(fp);
+	if (!run_result_passed(&cp.result)) {
+		run_result_describe(&sb, &cp.result);
+		error("the record run of '%s' failed by itself (%s), before "
+		      "any "
+		      "injected crash; its output is in '%s'",
+		      o->program[0], sb.buf, out);
+		ret = -2;
+		goto done;
+	}
+	if (!*nr) {
+		error("'%s' hit no crash point in the record run (it exited "
+		      "before the first one%s)",
+		      o->program[0],
+		      o->preload ? ", or wrote nothing under its directory"
+				 : "; use --syscalls for syscall points");
+		goto done;
+	}
+	ret = 0;
+done:
+	strbuf_release(&sb);
+	strbuf_release(&line);
+	child_process_clear(&cp);
+	free(base);
+	free(dir);
+	free(trace);
+	free(out);
+	return ret;
+}
+
+static int parse_point_item(const char *item, char **name, unsigned long *hit)
+{
+	const char *at = strchr(item, '@');
+
+	*hit = 0;
+	if (at) {
+		unsigned long long h;
+
+		if (parse_ullong(at + 1, 1, ULONG_MAX, "--points hit", &h) < 0)
+			return -1;
+		*hit = (unsigned long)h;
+		*name = xstrndup(item, (size_t)(at - item));
+	} else {
+		*name = xstrdup(item);
+	}
+	if (!ordeal_crashpoint_name_valid(*name)) {
+		error("invalid crash point name '%s' in --points (names may not"
+		      " contain spaces or '@')",
+		      *name);
+		free(*name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Choose the (point, hit) pairs to crash at. */
+static int select_pairs(const struct crash_opts *o, struct crash_pair *all,
+			size_t nr, struct crash_pair **out, size_t *out_nr)
+{
+	size_t alloc = 0, i;
+
+	*out = NULL;
+	*out_nr = 0;
+	if (o->points) {
+		struct strbuf item = STRBUF_INIT;
+		const char *p = o->points;
+
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			unsigned long hit, max, h;
+			char *name;
+
+			strbuf_setlen(&item, 0);
+			strbuf_add(&item, p, n);
+			p += n + (p[n] == ',');
+			if (!n)
+				continue;
+			if (parse_point_item(item.buf, &name, &hit) < 0) {
+				strbuf_release(&item);
+				return -1;
+			}
+			max = max_hit(all, nr, name);
+			if (!max || hit > max) {
+				struct strbuf known = STRBUF_INIT;
+
+				for (i = 0; i < nr; i++)
+					if (all[i].hit == 1)
+						strbuf_addf(&known, "%s%s",
+							    known.len ? ", "
+								      : "",
+							    all[i].name);
+				if (!max)
+					error("crash point '%s' was never hit "
+					      "in "
+					      "the record run (points hit: %s)",
+					      name, known.buf);
+				else
+					error("crash point '%s' was hit only "
+					      "%lu time%s in the record run, "
+					      "not %lu",
+					      name, max, max == 1 ? "" : "s",
+					      hit);
+				strbuf_release(&known);
+				strbuf_release(&item);
+				free(name);
+				return -1;
+			}
+			for (h = hit ? hit : 1; h <= (hit ? hit : max); h++)
+				if (!o->max_hits || hit || h <= o->max_hits ||
+				    h + o->max_hits > max)
+					add_pair(out, out_nr, &alloc, name, h);
+			free(name);
+		}
+		strbuf_release(&item);
+	} else {
+		for (i = 0; i < nr; i++) {
+			unsigned long max = max_hit(all, nr, all[i].name);
+
+			if (!o->max_hits || all[i].hit <= o->max_hits ||
+			    all[i].hit + o->max_hits > max)
+				add_pair(out, out_nr, &alloc, all[i].name,
+					 all[i].hit);
+		}
+	}
+	if (o->sample && o->sample < *out_nr) {
+		struct rng r;
+		size_t *idx = xcalloc(*out_nr, sizeof(*idx)), k, j;
+		struct crash_pair *keep;
+
+		for (k = 0; k < *out_nr; k++)
+			idx[k] = k;
+		rng_init(&r, o->seed);
+		rng_shuffle(&r, idx, *out_nr, sizeof(*idx));
+		/* keep the record order among the chosen */
+		for (k = 1; k < o->sample; k++)
+			for (j = k; j > 0 && idx[j - 1] > idx[j]; j--) {
+				size_t t = idx[j];
+
+				idx[j] = idx[j - 1];
+				idx[j - 1] = t;
+			}
+		keep = xcalloc(o->sample, sizeof(*keep));
+		for (k = 0; k < o->sample; k++)
+			keep[k] = (*out)[idx[k]];
+		for (k = o->sample; k < *out_nr; k++)
+			free((*out)[idx[k]].name);
+		free(*out);
+		free(idx);
+		*out = keep;
+		*out_nr = o->sample;
+	}
+	return 0;
+}
+
+static int start_program(const struct crash_opts *o, struct crash_job *j)
+{
+	char *at = xstrfmt("%s@%lu", j->pair.name, j->pair.hit);
+	char *out, *err;
+	int fds[2] = {-1, -1}, ret;
+
+	child_process_init(&j->cp);
+	if (prepare_dir(o, j->base, j->dir) < 0) {
+		free(at);
+		return -1;
+	}
+	ret = setup_program(o, &j->cp, j->base, j->dir, at, NULL, fds);
+	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_POINT=%s", j->pair.name);
+	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_HIT=%lu", j->pair.hit);
+	strvec_pushf(&j->cp.env, "ORDEAL_SEED=%llu", (unsigned long long)o->seed);
+	strvec_pushf(&j->cp.env, "ORDEAL_RUN=%zu", j->index + 1);
+	out = path_join(j->base, "stdout");
+	err = path_join(j->base, "stderr");
+	j->cp.out_path = out;
+	j->cp.err = CHILD_FILE;
+	j->cp.err_path = err;
+	j->cp.data = j;
+	j->start_ns = clock_now_ns();
+	if (!ret)
+		ret = start_command(&j->cp);
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	free(at);
+	j->phase = JOB_PROGRAM;
+	/* out/err paths are borrowed by cp until it finishes */
+	j->out_path = out;
+	j->cp.data = j;
+	free(err);
+	return ret;
+}
+
+static int start_verify(const struct crash_opts *o, struct crash_job *j)
+{
+	char *err = NULL;
+	char *out = path_join(j->base, "verify.out");
+
+	free(j->out_path);
+	j->out_path = NULL;
+	child_process_clear(&j->cp);
+	child_process_init(&j->cp);
+	if (strvec_split_words(&j->cp.args, o->verify, &err) < 0 ||
+	    !j->cp.args.nr) {
+		free(err);
+		free(out);
+		return -1;
+	}
+	j->cp.use_path = true;
+	j->cp.dir = j->dir;
+	j->cp.in = CHILD_NULL;
+	j->cp.out = CHILD_FILE;
+	j->cp.out_path = out;
+	j->cp.err = CHILD_STDOUT;
+	j->cp.timeout_ns = o->timeout_ns;
+	j->cp.data = j;
+	j->out_path = out;
+	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_DIR=%s", j->dir);
+	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_POINT=%s", j->pair.name);
+	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_HIT=%lu", j->pair.hit);
+	strvec_pushf(&j->cp.env, "ORDEAL_SEED=%llu", (unsigned long long)o->seed);
+	strvec_pushf(&j->cp.env, "ORDEAL_RUN=%zu", j->index + 1);
+	strvec_pushf(&j->cp.env, "ORDEAL_ACKS=%s", j->acks);
+	j->phase = JOB_VERIFY;
+	j->has_verify = true;
+	return start_command(&j->cp);
+}
+
+/* The program finished: did it die at the point, or by itself? */
+static void judge_program(struct crash_job *j)
+{
+	struct strbuf st = STRBUF_INIT, want = STRBUF_INIT;
+	char *status = path_join(j->base, "status");
+
+	j->prog = j->cp.result;
+	strbuf_read_file(&st, status, 1 << 20);
+	strbuf_addf(&want, "crashed %s@%lu\n", j->pair.name, j->pair.hit);
+	j->reached = j->prog.signal == SIGKILL && !j->prog.timed_out &&
+		     strstr(st.buf, want.buf);
+	if (!j->reached) {
+		if (j->prog.timed_out || (j->prog.signal && !j->prog.exited)) {
+			j->self_crash = true;
+			j->failed = true;
+			run_result_describe(&j->why, &j->prog);
+			strbuf_insert(&j->why, 0, "program ", 8);
+		} else if (!j->prog.started) {
+			j->failed = true;
+			strbuf_addstr(&j->why, "program could not start");
+		} else if (j->prog.exit_code) {
+			j->failed = true;
+			strbuf_addf(&j->why,
+				    "program exited %d before the point",
+				    j->prog.exit_code);
+		}
+	}
+	strbuf_release(&st);
+	strbuf_release(&want);
+	free(status);
+}
+
+static void judge_verify(struct crash_job *j)
+{
+	j->verify = j->cp.result;
+	if (!run_result_passed(&j->verify) && !j->failed) {
+		struct strbuf out = STRBUF_INIT;
+		char *p = path_join(j->base, "verify.out");
+
+		j->failed = true;
+		run_result_describe(&j->why, &j->verify);
+		strbuf_insert(&j->why, 0, "verify: ", 8);
+		strbuf_read_file(&out, p, 4096);
+		if (out.len) {
+			size_t n = strcspn(out.buf, "\n");
+
+			strbuf_addstr(&j->why, ": ");
+			strbuf_add(&j->why, out.buf, n);
+		}
+		strbuf_release(&out);
+		free(p);
+	}
+}
+
+static void print_repro(const struct crash_opts *o, const struct crash_job *j)
+{
+	struct strbuf sb = STRBUF_INIT, at = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addf(&at, "%s@%lu", j->pair.name, j->pair.hit);
+	strbuf_addstr(&sb, "ordeal crash --points ");
+	add_quoted(&sb, at.buf);
+	if (o->syscalls) {
+		strbuf_addstr(&sb, " --syscalls ");
+		add_quoted(&sb, o->syscalls);
+	}
+	if (o->power_loss)
+		strbuf_addstr(&sb, " --power-loss");
+	if (o->from) {
+		strbuf_addstr(&sb, " --from ");
+		add_quoted(&sb, o->from);
+	}
+	if (o->setup) {
+		strbuf_addstr(&sb, " --setup ");
+		add_quoted(&sb, o->setup);
+	}
+	if (o->verify) {
+		strbuf_addstr(&sb, " --verify ");
+		add_quoted(&sb, o->verify);
+	}
+	if (o->timeout_ns != 30 * (int64_t)1000000000) {
+		strbuf_addstr(&sb, " --timeout ");
+		strbuf_addstr(&sb, duration_str(o->timeout_ns));
+	}
+	strbuf_addstr(&sb, " --");
+	for (i = 0; o->program[i]; i++) {
+		strbuf_addch(&sb, ' ');
+		add_quoted(&sb, o->program[i]);
+	}
+	printf("  reproduce: %s\n", sb.buf);
+	strbuf_release(&sb);
+	strbuf_release(&at);
+}
+
+/* Move a finished run out of its slot to WORK/NNNN, to keep it. */
+static void keep_run(const struct crash_opts *o, struct crash_slot *slot,
+		     struct crash_job *j)
+{
+	char *dest = xstrfmt("%s/%04zu", o->work, j->index + 1);
+
+	if (rename(slot->base, dest) < 0) {
+		warning_errno("cannot rename '%s' to '%s'", slot->base, dest);
+		free(dest);
+	} else {
+		free(j->base);
+		free(j->dir);
+		free(j->acks);
+		j->base = dest;
+		j->dir = path_join(dest, "dir");
+		j->acks = path_join(dest, "acks");
+	}
+	/* Either way the slot's directory is taken: start a new one. */
+	free(slot->base);
+	slot->gen++;
+	slot->base = xstrfmt("%s/slot-%d.%u", o->work, slot->id, slot->gen);
+}
+
+static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
+{
+	struct crash_job *jobs = xcalloc(nr ? nr : 1, sizeof(*jobs));
+	struct crash_slot *slots = xcalloc((size_t)o->jobs, sizeof(*slots));
+	size_t next = 0, done = 0, i, failed = 0, unreached = 0;
+	int running = 0, interrupted = 0, k;
+
+	for (k = 0; k < o->jobs; k++) {
+		slots[k].id = k + 1;
+		slots[k].base = xstrfmt("%s/slot-%d.0", o->work, k + 1);
+	}
+	for (i = 0; i < nr; i++) {
+		jobs[i].index = i;
+		jobs[i].pair = sel[i];
+		strbuf_init(&jobs[i].why, 0);
+	}
+	while (done < nr) {
+		struct child_process *cp;
+		struct crash_job *j;
+
+		if (run_command_interrupted()) {
+			interrupted = 1;
+			break;
+		}
+		while (running < o->jobs && next < nr) {
+			j = &jobs[next++];
+			for (k = 0; slots[k].busy; k++)
+				;
+			j->slot = k;
+			j->base = xstrdup(slots[k].base);
+			j->dir = path_join(j->base, "dir");
+			j->acks = path_join(j->base, "acks");
+			if (start_program(o, j) < 0) {
+				j->failed = true;
+				strbuf_addstr(&j->why,
+					      "could not start the run");
+				j->phase = JOB_DONE;
+				done++;
+				continue;
+			}
+			slots[k].busy = true;
+			running++;
+		}
+		if (!running)
+			continue;
+		cp = run_command_wait_any(-1);
+		if (!cp)
+			continue;
+		j = cp->data;
+		if (j->phase == JOB_PROGRAM) {
+			judge_program(j);
+			j->duration_ns = clock_now_ns() - j->start_ns;
+			if (o->verify && start_verify(o, j) == 0)
+				continue;
+			if (o->verify && !j->failed) {
+				j->failed = true;
+				strbuf_addstr(&j->why,
+					      "verify could not start");
+			}
+		} else {
+			judge_verify(j);
+		}
+		j->duration_ns = clock_now_ns() - j->start_ns;
+		if (j->failed || o->keep_all)
+			keep_run(o, &slots[j->slot], j);
+		if (j->failed) {
+			char *res = path_join(j->base, "result.json");
+
+			run_result_write_json(res, &j->cp, o->seed, NULL);
+			free(res);
+		}
+		free(j->out_path);
+		j->out_path = NULL;
+		child_process_clear(&j->cp);
+		j->phase = JOB_DONE;
+		slots[j->slot].busy = false;
+		running--;
+		done++;
+	}
+	if (interrupted) {
+		run_command_kill_all();
+		for (i = 0; i < nr; i++)
+			if (jobs[i].phase == JOB_PROGRAM ||
+			    jobs[i].phase == JOB_VERIFY) {
+				free(jobs[i].out_path);
+				child_process_clear(&jobs[i].cp);
+			}
+	}
+
+	printf("%-40s %-12s %-8s %s\n", "POINT@HIT", "KILLED", "VERIFY",
+	       "TIME");
+	for (i = 0; i < nr; i++) {
+		struct crash_job *j = &jobs[i];
+		struct strbuf at = STRBUF_INIT;
+		const char *killed, *verify;
+
+		if (j->phase != JOB_DONE)
+			continue;
+		strbuf_addf(&at, "%s@%lu", j->pair.name, j->pair.hit);
+		killed = j->reached	 ? "yes"
+			 : j->self_crash ? "self-crash"
+					 : "not reached";
+		if (!j->reached && !j->self_crash)
+			unreached++;
+		verify = !j->has_verify			 ? "-"
+			 : run_result_passed(&j->verify) ? "ok"
+							 : "FAILED";
+		printf("%-40s %-12s %-8s %s\n", at.buf, killed, verify,
+		       duration_str(j->duration_ns));
+		strbuf_release(&at);
+		if (j->failed)
+			failed++;
+	}
+	printf("%zu crash points, %zu failed, %zu not reached\n", done, failed,
+	       unreached);
+	for (i = 0; i < nr; i++) {
+		struct crash_job *j = &jobs[i];
+
+		if (j->phase == JOB_DONE && j->failed) {
+			printf("FAILED %s@%lu: %s\n  kept: %s\n", j->pair.name,
+			       j->pair.hit, j->why.buf, j->base);
+			print_repro(o, j);
+		}
+	}
+	/* Slots of passing runs; an interrupted run's slot stays. */
+	for (k = 0; k < o->jobs; k++) {
+		if (!slots[k].busy)
+			remove_recursive(slots[k].base);
+		free(slots[k].base);
+	}
+	free(slots);
+	printf("ordeal: %zu passed, %zu failed, 0 skipped\n", done - failed,
+	       failed);
+	for (i = 0; i < nr; i++) {
+		free(jobs[i].base);
+		free(jobs[i].dir);
+		free(jobs[i].acks);
+		strbuf_release(&jobs[i].why);
+	}
+	free(jobs);
+	if (interrupted) {
+		warning("interrupted by SIG%s; runs left in '%s'",
+			signal_name(run_command_interrupted()), o->work);
+		return EXIT_INTERRUPTED;
+	}
+	return failed ? EXIT_FOUND : EXIT_OK;
+}
+
+int cmd_crash(int argc, const char **argv)
+{
+	struct crash_opts o = {0};
+	struct crash_pair *all = NULL, *sel = NULL;
+	size_t all_nr = 0, sel_nr = 0, i;
+	char *prog_path, *abs_program = NULL, *abs_verify = NULL;
+	int ret;
+	struct option options[] = {
+		OPT_STRING(0, "points", &o.points, "list",
+			   "crash only at these points (NAME or NAME@N, "
+			   "comma-separated)"),
+		OPT_BOOL(0, "all", &o.all,
+			 "crash at every hit of every point"
+			 " (the default)"),
+		OPT_STRING(0, "syscalls", &o.syscalls, "list",
+			   "preload syscall crash points (write,fsync,... "
+			   "or all)"),
+		OPT_BOOL(0, "power-loss", &o.power_loss,
+			 "at the crash, lose what was not synced"),
+		OPT_STRING(0, "from", &o.from, "dir",
+			   "each run starts in a copy of this directory"),
+		OPT_STRING(0, "setup", &o.setup, "cmd",
+			   "prepare each fresh directory with this command"),
+		OPT_STRING(0, "verify", &o.verify, "cmd",
+			   "the recovery checker, run after every crash"),
+		OPT_DURATION(0, "timeout", &o.timeout_ns,
+			     "per program and verifier run (default 30s)"),
+		OPT_INT('j', "jobs", &o.jobs, "n", "runs side by side"),
+		OPT_UINT(0, "max-hits", &o.max_hits, "n",
+			 "only the first and last N hits of each point"),
+		OPT_UINT(0, "sample", &o.sample, "n",
+			 "crash at N pairs chosen with --seed"),
+		OPT_STRING(0, "seed", &o.seed_arg, "n", "seed for --sample"),
+		OPT_BOOL(0, "keep-all", &o.keep_all,
+			 "keep the directories of passing runs too"),
+		OPT_END(),
+	};
+
+	o.jobs = 1;
+	o.timeout_ns = 30 * (int64_t)1000000000;
+	argc = parse_options(argc, argv, options, crash_usage, 0);
+	if (argc < 1) {
+		error("no program given");
+		usage_with_options(crash_usage, options);
+	}
+	if (o.jobs < 1)
+		die("-j must be at least 1");
+	if (o.timeout_ns <= 0)
+		die("--timeout must be positive");
+	if (o.points && o.sample)
+		die("--points and --sample cannot be combined");
+	if (o.from && o.setup)
+		die("--from and --setup cannot be combined");
+	if (o.seed_arg) {
+		if (rng_seed_parse(o.seed_arg, &o.seed) < 0)
+			die("bad --seed '%s'", o.seed_arg);
+	} else {
+		o.seed = rng_seed_from_os();
+	}
+	if (o.syscalls && validate_syscalls(o.syscalls) < 0)
+		return EXIT_USAGE;
+	if (o.from) {
+		struct stat st;
+
+		if (stat(o.from, &st) < 0 || !S_ISDIR(st.st_mode))
+			die("--from '%s' is not a directory", o.from);
+		o.from = path_absolute(o.from);
+	}
+	if (o.verify) {
+		struct strvec words = STRVEC_INIT;
+		char *err = NULL, *path = NULL;
+
+		if (strvec_split_words(&words, o.verify, &err) < 0 || !words.nr)
+			die("bad --verify command '%s': %s", o.verify,
+			    err ? err : "empty");
+		path = locate_in_path(words.v[0], getenv("PATH"));
+		if (!path)
+			die("cannot find the verifier '%s'", words.v[0]);
+		/* It runs in each fresh directory: pin a relative path. */
+		if (strchr(words.v[0], '/') && words.v[0][0] != '/') {
+			struct strbuf sb = STRBUF_INIT;
+			char *abs = path_absolute(words.v[0]);
+			size_t k;
+
+			add_quoted(&sb, abs);
+			for (k = 1; k < words.nr; k++) {
+				strbuf_addch(&sb, ' ');
+				add_quoted(&sb, words.v[k]);
+			}
+			free(abs);
+			o.verify = abs_verify = strbuf_detach(&sb, NULL);
+		}
+		free(path);
+		strvec_clear(&words);
+	}
+	o.program = argv;
+	prog_path = locate_in_path(argv[0], getenv("PATH"));
+	if (!prog_path)
+		die("cannot find '%s'", argv[0]);
+	/* The program runs in each fresh directory: pin a relative path. */
+	if (strchr(argv[0], '/') && argv[0][0] != '/')
+		argv[0] = abs_program = path_absolute(argv[0]);
+	if (o.syscalls || o.power_loss) {
+		if (is_static_elf(prog_path))
+			die("'%s' is statically linked: --syscalls and "
+			    "--power-loss work by LD_PRELOAD, which cannot "
+			    "reach it; link it dynamically or mark crash "
+			    "points with ORDEAL_CRASHPOINT",
+			    argv[0]);
+		o.preload = find_preload();
+		if (!o.preload)
+			die("cannot find libordeal-preload.so (set "
+			    "ORDEAL_PRELOAD)");
+	}
+	free(prog_path);
+
+	run_command_init();
+	{
+		char *base = path_absolute(temp_base());
+
+		o.work = make_temp_dir(base, "ordeal-crash-");
+		free(base);
+	}
+	if (!o.work)
+		die_errno("cannot create a work directory");
+	printf("ordeal crash: seed %llu, work directory %s\n",
+	       (unsigned long long)o.seed, o.work);
+	fflush(stdout);
+
+	ret = record(&o, &all, &all_nr);
+	if (ret < 0) {
+		if (!o.keep_all && ret != -2)
+			remove_recursive(o.work);
+		ret = ret == -2 ? EXIT_FOUND : EXIT_USAGE;
+		goto out;
+	}
+	if (!o.keep_all) {
+		char *rec = path_join(o.work, "record");
+
+		remove_recursive(rec);
+		free(rec);
+	}
+	if (select_pairs(&o, all, all_nr, &sel, &sel_nr) < 0) {
+		remove_recursive(o.work);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	ret = run_all(&o, sel, sel_nr);
+	if (ret == EXIT_OK && !o.keep_all)
+		remove_recursive(o.work);
+out:
+	for (i = 0; i < all_nr; i++)
+		free(all[i].name);
+	for (i = 0; i < sel_nr; i++)
+		free(sel[i].name);
+	free(all);
+	free(sel);
+	free(o.preload);
+	free(o.work);
+	free(abs_program);
+	free(abs_verify);
+	free((char *)o.from);
+	return ret;
 }

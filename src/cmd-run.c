@@ -1,11 +1,888 @@
 /*
- * cmd-run.c - `ordeal run` (not yet implemented: being built on branch run).
+ * cmd-run.c - `ordeal run`: run a suite once, in parallel, with reports.
+ *
+ * The flow follows kola's harness: discover and filter the tests (suite.h),
+ * create the output directory with test.tap and reports/, run up to -j
+ * tests at once through run-command (each in its own process group, output
+ * streamed to tests/NAME/stdout and stderr, evidence in result.json), hand
+ * every start and finish to the reporters (report.h), and end with every
+ * report complete, also when interrupted or stopped by --failfast.
+ *
+ * Script tests (*.txt, *.txtar) run as a child `ordeal script --quiet FILE`
+ * of this same binary: the same engine as `ordeal script`, isolated in its
+ * own process so a script's timeout, crash or leftover processes are
+ * handled exactly like any other test's.
  */
 #include "common.h"
 #include "cmd.h"
+#include "clock.h"
+#include "json.h"
+#include "os.h"
+#include "parse-options.h"
+#include "path.h"
+#include "report.h"
+#include "rng.h"
+#include "run-command.h"
+#include "strbuf.h"
+#include "strvec.h"
+#include "suite.h"
 
-int cmd_run(int argc UNUSED, const char **argv UNUSED)
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_TIMEOUT_NS (10 * 60 * NS_PER_SEC)
+#define STATUS_INTERVAL_NS (250 * NS_PER_MS)
+#define OUT_BASE "ordeal-out"
+/* Seeds we pick fit in 53 bits, so every JSON reader keeps them exact. */
+#define SEED_MASK ((1ULL << 53) - 1)
+
+static const char *const run_usage[] = {
+	"ordeal run [-j N] [--run GLOB]... [--skip GLOB]... [--timeout DUR]",
+	"           [--count N] [--shuffle[=SEED]] [--failfast] [--retries N]",
+	"           [--rerun-failed] [--output-dir DIR] [--tap] [--json]",
+	"           [--junit FILE] [--list FILE|- --exec TEMPLATE] [PATH...]",
+	NULL,
+};
+
+struct run_opts {
+	int jobs;
+	struct strvec run_globs, skip_globs;
+	int64_t timeout_ns;
+	int count;
+	bool shuffle;
+	const char *shuffle_seed;
+	int failfast;
+	int retries;
+	int rerun_failed;
+	const char *output_dir;
+	int tap;
+	int tap_version;
+	int json;
+	const char *junit;
+	const char *list;
+	const char *exec;
+	int tail_lines;
+};
+
+enum test_state { T_PENDING, T_RUNNING, T_DONE };
+
+/* The runner's private side of one planned test (parallel to reps[]). */
+struct run_test {
+	struct test_entry *entry;
+	enum test_state state;
+	char *dir_path;
+	char *stdout_path, *stderr_path;
+	char *reason;
+	uint64_t seed;
+	int failures;
+};
+
+struct runner {
+	struct run_opts *opts;
+	struct suite suite;
+	struct report_test *reps; /* plan order: what reporters get */
+	struct run_test *tests;
+	size_t nr;
+	struct child_process *slots;
+	/*
+	 * Whether a slot holds a test.  Not slots[s].running: run-command
+	 * clears that when it reaps the child, before wait_any hands the
+	 * child back, and the slot must not be reused until then.
+	 */
+	bool *busy;
+	struct report_set reporters;
+	struct report_run run;
+	char *self;
+	char *out_dir;
+	int64_t start_ns;
+	bool stop;
+	size_t finished, passed, failed;
+	/* Names of per-test directories already taken (open addressing). */
+	char **dirs;
+	size_t dirs_cap;
+};
+
+static int parse_shuffle(const struct option *opt, const char *arg,
+			 int unset)
 {
-	error("'ordeal run' is not implemented yet");
-	return EXIT_USAGE;
+	struct run_opts *o = opt->value;
+	uint64_t seed;
+
+	o->shuffle = !unset;
+	o->shuffle_seed = NULL;
+	if (unset || !arg)
+		return 0;
+	if (rng_seed_parse(arg, &seed) < 0)
+		return error("--shuffle: '%s' is not a seed (decimal or 0x hex)",
+			     arg);
+	o->shuffle_seed = arg;
+	return 0;
+}
+
+/* The path of this binary, to run script tests with `ordeal script`. */
+static char *self_path(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n > 0) {
+		buf[n] = '\0';
+		return xstrdup(buf);
+	}
+	return locate_in_path("ordeal", getenv("PATH"));
+}
+
+/* Claim a unique directory name; false if it is taken. */
+static bool dir_claim(struct runner *r, const char *name)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (i = h & (r->dirs_cap - 1); r->dirs[i];
+	     i = (i + 1) & (r->dirs_cap - 1))
+		if (!strcmp(r->dirs[i], name))
+			return false;
+	r->dirs[i] = xstrdup(name);
+	return true;
+}
+
+/* tests/<safe name>[.instance][-N]: safe in a shell, unique in the run. */
+static char *test_dir_name(struct runner *r, const char *name,
+			   unsigned instance)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t base;
+
+	report_safe_name(&sb, name);
+	if (r->opts->count > 1)
+		strbuf_addf(&sb, ".%u", instance);
+	base = sb.len;
+	for (int n = 2; !dir_claim(r, sb.buf); n++) {
+		strbuf_setlen(&sb, base);
+		strbuf_addf(&sb, "-%d", n);
+	}
+	strbuf_insert(&sb, 0, "tests/", 6);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Keep only the tests named in `names` (exact names, not globs). */
+static void keep_named(struct suite *s, const struct strvec *names)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < s->nr; i++) {
+		bool keep = false;
+
+		for (size_t k = 0; k < names->nr && !keep; k++)
+			keep = !strcmp(s->tests[i].name, names->v[k]);
+		if (keep) {
+			s->tests[out++] = s->tests[i];
+		} else {
+			struct suite one = { &s->tests[i], 1, 1 };
+			struct test_entry *saved = one.tests;
+
+			/* suite_clear frees the entry's strings and array. */
+			one.tests = xmalloc(sizeof(*saved));
+			*one.tests = *saved;
+			suite_clear(&one);
+		}
+	}
+	s->nr = out;
+}
+
+static int build_suite(struct runner *r, const char **paths, int nr_paths)
+{
+	struct run_opts *o = r->opts;
+	struct strvec failed = STRVEC_INIT, failed_paths = STRVEC_INIT;
+	int ret = 0;
+
+	if (o->rerun_failed) {
+		char *report = xstrfmt("%s/latest/reports/report.json",
+				       OUT_BASE);
+
+		ret = report_read_failed(report, &failed, &failed_paths);
+		free(report);
+		if (ret < 0)
+			goto out;
+		if (!failed.nr) {
+			ret = 1; /* nothing to do */
+			goto out;
+		}
+	}
+	for (int i = 0; i < nr_paths; i++)
+		if (suite_add_path(&r->suite, paths[i]) < 0) {
+			ret = -1;
+			goto out;
+		}
+	if (o->list && suite_add_list(&r->suite, o->list, o->exec) < 0) {
+		ret = -1;
+		goto out;
+	}
+	if (o->rerun_failed && !nr_paths && !o->list) {
+		/* No suite given: rebuild it from the report. */
+		for (size_t i = 0; i < failed.nr; i++) {
+			int rc;
+
+			if (*failed_paths.v[i])
+				rc = suite_add_path(&r->suite,
+						    failed_paths.v[i]);
+			else if (o->exec)
+				rc = suite_add_id(&r->suite, failed.v[i],
+						  o->exec);
+			else
+				rc = error("--rerun-failed: '%s' came from "
+					   "--exec; give --exec again",
+					   failed.v[i]);
+			if (rc < 0) {
+				ret = -1;
+				goto out;
+			}
+		}
+	}
+	if (o->rerun_failed)
+		keep_named(&r->suite, &failed);
+	suite_filter(&r->suite, &o->run_globs, &o->skip_globs);
+out:
+	strvec_clear(&failed);
+	strvec_clear(&failed_paths);
+	return ret;
+}
+
+static int make_out_dir(struct runner *r)
+{
+	struct run_opts *o = r->opts;
+	char *p;
+
+	if (o->output_dir) {
+		r->out_dir = xstrdup(o->output_dir);
+		if (mkdir_p(r->out_dir, 0777) < 0)
+			return error_errno("cannot create '%s'", r->out_dir);
+		/* Only what a previous run wrote here (kola cleans too). */
+		p = path_join(r->out_dir, "tests");
+		remove_recursive(p);
+		free(p);
+		p = path_join(r->out_dir, "reports");
+		remove_recursive(p);
+		free(p);
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+		char stamp[32];
+
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+		r->out_dir = xstrfmt("%s/run-%s-%ld", OUT_BASE, stamp,
+				     (long)getpid());
+		if (mkdir_p(r->out_dir, 0777) < 0)
+			return error_errno("cannot create '%s'", r->out_dir);
+	}
+	p = path_join(r->out_dir, "reports");
+	if (mkdir_p(p, 0777) < 0) {
+		error_errno("cannot create '%s'", p);
+		free(p);
+		return -1;
+	}
+	free(p);
+	p = path_join(r->out_dir, "tests");
+	if (mkdir_p(p, 0777) < 0) {
+		error_errno("cannot create '%s'", p);
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+/* ordeal-out/latest -> run-...: replaced atomically by a rename. */
+static void update_latest(struct runner *r)
+{
+	const char *base;
+	char *tmp, *latest;
+
+	if (r->opts->output_dir)
+		return;
+	base = path_basename(r->out_dir);
+	tmp = xstrfmt("%s/.latest-%ld", OUT_BASE, (long)getpid());
+	latest = xstrfmt("%s/latest", OUT_BASE);
+	unlink(tmp);
+	if (symlink(base, tmp) < 0 || rename(tmp, latest) < 0) {
+		warning_errno("cannot update '%s'", latest);
+		unlink(tmp);
+	}
+	free(tmp);
+	free(latest);
+}
+
+/* Plan: every test x --count, shuffled with the seed when asked. */
+static void plan(struct runner *r)
+{
+	struct run_opts *o = r->opts;
+	struct rng rng;
+	size_t n = r->suite.nr * (size_t)o->count, k = 0;
+	size_t *order = xcalloc(n ? n : 1, sizeof(*order));
+
+	for (unsigned c = 1; c <= (unsigned)o->count; c++)
+		for (size_t i = 0; i < r->suite.nr; i++)
+			order[k++] = i * (size_t)o->count + (c - 1);
+	if (o->shuffle) {
+		rng_init(&rng, r->run.seed);
+		rng_shuffle(&rng, order, n, sizeof(*order));
+	}
+	r->nr = n;
+	r->reps = xcalloc(n ? n : 1, sizeof(*r->reps));
+	r->tests = xcalloc(n ? n : 1, sizeof(*r->tests));
+	r->dirs_cap = 64;
+	while (r->dirs_cap < 2 * n + 2)
+		r->dirs_cap *= 2;
+	r->dirs = xcalloc(r->dirs_cap, sizeof(*r->dirs));
+	for (k = 0; k < n; k++) {
+		struct test_entry *e = &r->suite.tests[order[k] / o->count];
+		struct report_test *rep = &r->reps[k];
+		struct run_test *t = &r->tests[k];
+
+		t->entry = e;
+		t->seed = rng_derive(r->run.seed, k);
+		rep->name = e->name;
+		rep->path = e->path;
+		rep->instance = (unsigned)(order[k] % o->count) + 1;
+		rep->dir = test_dir_name(r, e->name, rep->instance);
+		t->dir_path = path_join(r->out_dir, rep->dir);
+		t->stdout_path = path_join(t->dir_path, "stdout");
+		t->stderr_path = path_join(t->dir_path, "stderr");
+		rep->stdout_path = t->stdout_path;
+		rep->stderr_path = t->stderr_path;
+	}
+	free(order);
+}
+
+static void set_reason(struct runner *r, size_t i, char *reason)
+{
+	free(r->tests[i].reason);
+	r->tests[i].reason = reason;
+	r->reps[i].reason = reason;
+}
+
+static void finish_test(struct runner *r, size_t i)
+{
+	struct report_test *rep = &r->reps[i];
+
+	r->tests[i].state = T_DONE;
+	r->finished++;
+	if (rep->result == REPORT_FAIL) {
+		r->failed++;
+		if (r->opts->failfast && !r->stop) {
+			r->stop = true;
+			r->run.failfast_stopped = true;
+		}
+	} else if (rep->result == REPORT_PASS || rep->result == REPORT_FLAKY) {
+		r->passed++;
+	}
+	report_test_finished(&r->reporters, rep);
+}
+
+/* Move the previous attempt's files to tests/NAME/attempt-K/. */
+static void keep_attempt(struct runner *r, size_t i, int attempt)
+{
+	struct run_test *t = &r->tests[i];
+	char *dir = xstrfmt("%s/attempt-%d", t->dir_path, attempt);
+	static const char *const files[] = { "stdout", "stderr",
+					     "result.json" };
+
+	if (mkdir_p(dir, 0777) < 0) {
+		warning_errno("cannot create '%s'", dir);
+	} else {
+		for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+			char *from = path_join(t->dir_path, files[f]);
+			char *to = path_join(dir, files[f]);
+
+			if (rename(from, to) < 0 && errno != ENOENT)
+				warning_errno("cannot move '%s'", from);
+			free(from);
+			free(to);
+		}
+	}
+	free(dir);
+}
+
+/* Start test i (its next attempt) in slot `slot`; false if it ended. */
+static bool start_test(struct runner *r, size_t i, int slot)
+{
+	struct run_test *t = &r->tests[i];
+	struct report_test *rep = &r->reps[i];
+	struct test_entry *e = t->entry;
+	struct child_process *cp = &r->slots[slot];
+
+	if (rep->attempts == 0 && e->skip_reason) {
+		rep->result = REPORT_SKIP;
+		set_reason(r, i, xstrdup(e->skip_reason));
+		finish_test(r, i);
+		return false;
+	}
+	/* tests/ exists: one mkdir, not mkdir -p's walk (10,000 tests). */
+	if (rep->attempts == 0 && mkdir(t->dir_path, 0777) < 0 &&
+	    errno != EEXIST && mkdir_p(t->dir_path, 0777) < 0)
+		warning_errno("cannot create '%s'", t->dir_path);
+	if (rep->attempts > 0)
+		keep_attempt(r, i, rep->attempts);
+	rep->attempts++;
+
+	child_process_init(cp);
+	if (e->kind == TEST_SCRIPT) {
+		strvec_push(&cp->args, r->self ? r->self : "ordeal");
+		strvec_push(&cp->args, "script");
+		strvec_push(&cp->args, "--quiet");
+		strvec_push(&cp->args, e->path);
+	} else {
+		strvec_pushv(&cp->args, e->argv.v);
+		cp->use_path = e->kind == TEST_TEMPLATE;
+	}
+	strvec_pushf(&cp->env, "ORDEAL_SEED=%llu", (unsigned long long)t->seed);
+	strvec_pushf(&cp->env, "ORDEAL_RUN=%u", rep->instance);
+	strvec_pushf(&cp->env, "ORDEAL_THREAD=%d", slot);
+	strvec_pushf(&cp->env, "ORDEAL_ATTEMPT=%d", rep->attempts);
+	strvec_pushf(&cp->env, "ORDEAL_TEST_NAME=%s", e->name);
+	{
+		/* Absolute: a test may change directory. */
+		char *abs = path_absolute(t->dir_path);
+
+		strvec_pushf(&cp->env, "ORDEAL_OUTPUT_DIR=%s", abs);
+		free(abs);
+	}
+	cp->in = CHILD_NULL;
+	cp->out = CHILD_FILE;
+	cp->out_path = t->stdout_path;
+	cp->err = CHILD_FILE;
+	cp->err_path = t->stderr_path;
+	cp->timeout_ns = e->timeout_ns ? e->timeout_ns : r->opts->timeout_ns;
+	cp->data = (void *)(uintptr_t)i;
+	r->busy[slot] = true;
+	t->state = T_RUNNING;
+	rep->started_ns = clock_now_ns();
+	if (rep->attempts == 1)
+		report_test_started(&r->reporters, rep);
+	if (start_command(cp) < 0)
+		return false; /* handled as a finished child by the caller */
+	return true;
+}
+
+static void write_evidence(struct runner *r, size_t i, struct child_process *cp)
+{
+	struct run_test *t = &r->tests[i];
+	struct report_test *rep = &r->reps[i];
+	struct strbuf extra = STRBUF_INIT;
+	char *path = path_join(t->dir_path, "result.json");
+
+	strbuf_addstr(&extra, "\"name\":");
+	json_quote(&extra, rep->name, strlen(rep->name));
+	strbuf_addf(&extra, ",\"instance\":%u,\"attempt\":%d,\"thread\":%d",
+		    rep->instance, rep->attempts,
+		    (int)(cp - r->slots));
+	if (run_result_write_json(path, cp, t->seed, extra.buf) < 0)
+		warning("cannot write '%s'", path);
+	free(path);
+	strbuf_release(&extra);
+}
+
+/* Skip reason of an exit-77 test: its last line of output, if short. */
+static char *skip_reason(struct run_test *t)
+{
+	const char *files[] = { t->stdout_path, t->stderr_path };
+	char *reason = NULL;
+
+	for (size_t f = 0; f < 2 && !reason; f++) {
+		struct strbuf sb = STRBUF_INIT, line = STRBUF_INIT;
+		size_t off;
+
+		report_read_tail(&sb, files[f], 512, NULL);
+		strbuf_rtrim(&sb);
+		off = report_tail_offset(sb.buf, sb.len, 1);
+		report_printable(&line, sb.buf + off, sb.len - off, false);
+		strbuf_trim(&line);
+		if (line.len && line.len <= 200)
+			reason = xstrfmt("exit status 77: %s", line.buf);
+		strbuf_release(&sb);
+		strbuf_release(&line);
+	}
+	return reason ? reason : xstrdup("exit status 77");
+}
+
+/*
+ * A child of test i ended (or could not start).  Returns true when the
+ * test was restarted in the same slot for a retry.
+ */
+static bool child_done(struct runner *r, struct child_process *cp)
+{
+	size_t i = (size_t)(uintptr_t)cp->data;
+	struct run_test *t = &r->tests[i];
+	struct report_test *rep = &r->reps[i];
+	const struct run_result *res = &cp->result;
+	struct strbuf sb = STRBUF_INIT;
+	int slot = (int)(cp - r->slots);
+
+	rep->res = *res;
+	rep->ran = res->started;
+	write_evidence(r, i, cp);
+	if (res->interrupted || (run_command_interrupted() && !res->exited &&
+				 res->started)) {
+		rep->interrupted = true;
+		rep->result = REPORT_FAIL;
+		set_reason(r, i, xstrdup("interrupted"));
+	} else if (run_result_passed(res)) {
+		rep->result = t->failures ? REPORT_FLAKY : REPORT_PASS;
+		if (t->failures)
+			set_reason(r, i, xstrfmt("failed %d time%s, then "
+						 "passed", t->failures,
+						 t->failures == 1 ? "" : "s"));
+	} else if (run_result_skipped(res)) {
+		rep->result = REPORT_SKIP;
+		set_reason(r, i, skip_reason(t));
+	} else {
+		t->failures++;
+		rep->result = REPORT_FAIL;
+		/* The limit, not the time the kill took (TERM grace). */
+		if (res->timed_out) {
+			strbuf_addstr(&sb, "timed out after ");
+			duration_format(&sb, cp->timeout_ns);
+		} else {
+			run_result_describe(&sb, res);
+		}
+		set_reason(r, i, strbuf_detach(&sb, NULL));
+		if (res->started && rep->attempts <= r->opts->retries &&
+		    !run_command_interrupted()) {
+			child_process_clear(cp);
+			if (start_test(r, i, slot))
+				return true;
+			return child_done(r, cp);
+		}
+	}
+	child_process_clear(cp);
+	r->busy[slot] = false;
+	finish_test(r, i);
+	strbuf_release(&sb);
+	return false;
+}
+
+static void tick(struct runner *r)
+{
+	struct report_status st = { 0 };
+	int64_t now = clock_now_ns();
+
+	for (int s = 0; s < r->opts->jobs; s++) {
+		struct child_process *cp = &r->slots[s];
+		size_t i;
+
+		if (!r->busy[s])
+			continue;
+		i = (size_t)(uintptr_t)cp->data;
+		st.running++;
+		if (!st.slowest || now - r->reps[i].started_ns > st.slowest_ns) {
+			st.slowest = r->reps[i].name;
+			st.slowest_ns = now - r->reps[i].started_ns;
+		}
+	}
+	st.finished = r->finished;
+	st.passed = r->passed;
+	st.failed = r->failed;
+	st.elapsed_ns = now - r->start_ns;
+	report_status(&r->reporters, &st);
+}
+
+static void schedule(struct runner *r, bool live_status)
+{
+	size_t next = 0;
+
+	for (;;) {
+		struct child_process *cp;
+
+		if (run_command_interrupted())
+			break;
+		for (int s = 0; s < r->opts->jobs && !r->stop && next < r->nr;
+		     s++) {
+			if (r->busy[s])
+				continue;
+			while (next < r->nr && !r->stop) {
+				size_t i = next++;
+
+				if (start_test(r, i, s))
+					break;
+				/* Skipped, or could not start. */
+				if (r->tests[i].state == T_RUNNING)
+					child_done(r, &r->slots[s]);
+				if (r->busy[s])
+					break; /* retried */
+			}
+		}
+		if (!run_command_running() && (next >= r->nr || r->stop))
+			break;
+		cp = run_command_wait_any(live_status ? STATUS_INTERVAL_NS : -1);
+		if (cp)
+			child_done(r, cp);
+		else if (live_status)
+			tick(r);
+	}
+	if (run_command_interrupted()) {
+		struct child_process *cp;
+
+		run_command_kill_all();
+		while ((cp = run_command_wait_any(0)))
+			child_done(r, cp);
+	}
+	/* Everything not started is reported as not run. */
+	for (size_t i = 0; i < r->nr; i++) {
+		if (r->tests[i].state != T_PENDING)
+			continue;
+		r->reps[i].result = REPORT_SKIP;
+		r->reps[i].not_run = true;
+		set_reason(r, i, xstrdup(run_command_interrupted() ?
+						 "not run: interrupted" :
+						 "not run: --failfast"));
+		finish_test(r, i);
+	}
+}
+
+static void count_results(struct runner *r)
+{
+	struct report_run *run = &r->run;
+
+	run->passed = run->failed = run->skipped = run->flaky = 0;
+	for (size_t i = 0; i < r->nr; i++) {
+		switch (r->reps[i].result) {
+		case REPORT_PASS:
+			run->passed++;
+			break;
+		case REPORT_FLAKY:
+			run->passed++;
+			run->flaky++;
+			break;
+		case REPORT_SKIP:
+			run->skipped++;
+			break;
+		case REPORT_FAIL:
+			run->failed++;
+			break;
+		}
+	}
+	run->elapsed_ns = clock_now_ns() - r->start_ns;
+	run->interrupt_signal = run_command_interrupted();
+	run->interrupted = run->interrupt_signal != 0;
+}
+
+static FILE *open_report(struct runner *r, const char *name)
+{
+	char *p = path_join(r->out_dir, name);
+	FILE *fp = fopen(p, "w");
+
+	if (!fp)
+		error_errno("cannot create '%s'", p);
+	free(p);
+	return fp;
+}
+
+static void runner_clear(struct runner *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		free((char *)r->reps[i].dir);
+		free(r->tests[i].dir_path);
+		free(r->tests[i].stdout_path);
+		free(r->tests[i].stderr_path);
+		free(r->tests[i].reason);
+	}
+	for (size_t i = 0; i < r->dirs_cap; i++)
+		free(r->dirs[i]);
+	free(r->dirs);
+	free(r->reps);
+	free(r->tests);
+	free(r->slots);
+	free(r->busy);
+	free(r->self);
+	free(r->out_dir);
+	report_set_clear(&r->reporters);
+	suite_clear(&r->suite);
+}
+
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (int)n : 1;
+}
+
+int cmd_run(int argc, const char **argv)
+{
+	struct run_opts o = {
+		.jobs = 0,
+		.run_globs = STRVEC_INIT,
+		.skip_globs = STRVEC_INIT,
+		.timeout_ns = DEFAULT_TIMEOUT_NS,
+		.count = 1,
+		.tap_version = 13,
+		.tail_lines = 20,
+	};
+	struct option opts[] = {
+		OPT_GROUP("scheduling"),
+		OPT_INT('j', "jobs", &o.jobs, "n",
+			"run n tests at once (default: CPUs)"),
+		OPT_STRING_LIST(0, "run", &o.run_globs, "glob",
+				"run only tests whose name matches"),
+		OPT_STRING_LIST(0, "skip", &o.skip_globs, "glob",
+				"leave out tests whose name matches"),
+		OPT_DURATION(0, "timeout", &o.timeout_ns,
+			     "per-test limit (default 10m; the header's "
+			     "timeout= wins)"),
+		OPT_INT(0, "count", &o.count, "n", "run each test n times"),
+		OPT_CALLBACK_F(0, "shuffle", &o, "seed",
+			       "randomise the order (seed printed)",
+			       PARSE_OPT_OPTARG, parse_shuffle),
+		OPT_BOOL(0, "failfast", &o.failfast,
+			 "start no test after the first failure"),
+		OPT_INT(0, "retries", &o.retries, "n",
+			"retry a failed test up to n times (FLAKY if it "
+			"then passes)"),
+		OPT_BOOL(0, "rerun-failed", &o.rerun_failed,
+			 "run the tests that failed in ordeal-out/latest"),
+		OPT_GROUP("tests from a list"),
+		OPT_STRING(0, "list", &o.list, "file",
+			   "test IDs, one a line ('-': stdin)"),
+		OPT_STRING(0, "exec", &o.exec, "template",
+			   "command per ID, {} replaced (no shell)"),
+		OPT_GROUP("output"),
+		OPT_STRING('o', "output-dir", &o.output_dir, "dir",
+			   "reports and outputs here (default: "
+			   "ordeal-out/run-DATE-TIME-PID)"),
+		OPT_BOOL(0, "tap", &o.tap, "TAP on stdout"),
+		OPT_INT(0, "tap-version", &o.tap_version, "n",
+			"TAP version line: 13 (default; prove < 3.48 "
+			"rejects 14) or 14"),
+		OPT_BOOL(0, "json", &o.json,
+			 "test2json events on stdout (gotestsum)"),
+		OPT_STRING(0, "junit", &o.junit, "file",
+			   "JUnit XML to file (and junit.xml in the run)"),
+		OPT_INT(0, "tail", &o.tail_lines, "n",
+			"lines of a failed test's output to show (20)"),
+		OPT_END(),
+	};
+	struct runner r = { .opts = &o };
+	struct report_set *rs = &r.reporters;
+	FILE *tap_file = NULL;
+	bool live;
+	int rc, built;
+
+	argc = parse_options(argc, argv, opts, run_usage, 0);
+	if (o.jobs < 0 || o.count < 1 || o.retries < 0 || o.tail_lines < 0)
+		die("-j, --count, --retries and --tail take numbers >= 0 "
+		    "(--count >= 1)");
+	if (o.tap_version != 13 && o.tap_version != 14)
+		die("--tap-version must be 13 or 14");
+	if (o.tap && o.json)
+		die("--tap and --json both write to stdout; choose one");
+	if (!!o.list != !!o.exec)
+		die("--list and --exec go together");
+	if (!argc && !o.list && !o.rerun_failed) {
+		error("no tests given");
+		usage_with_options(run_usage, opts);
+	}
+	if (!o.jobs)
+		o.jobs = default_jobs();
+
+	run_command_init();
+	built = build_suite(&r, argv, argc);
+	if (built < 0) {
+		runner_clear(&r);
+		return EXIT_USAGE;
+	}
+	if (built > 0) {
+		printf("ordeal: no failed tests in the previous run; "
+		       "nothing to rerun\n");
+		runner_clear(&r);
+		return EXIT_OK;
+	}
+	if (!r.suite.nr) {
+		/*
+		 * An empty suite is almost always a mistake (a wrong path, a
+		 * --run glob that matches nothing): a green run that ran
+		 * nothing would hide it, so this is an input error.
+		 */
+		error("no tests to run%s", (o.run_globs.nr || o.skip_globs.nr) ?
+			  " (no test name matches --run/--skip)" :
+			  " (no executable or script found)");
+		runner_clear(&r);
+		return EXIT_USAGE;
+	}
+
+	if (o.shuffle_seed)
+		rng_seed_parse(o.shuffle_seed, &r.run.seed);
+	else
+		r.run.seed = rng_seed_from_os() & SEED_MASK;
+	r.run.shuffled = o.shuffle;
+	r.run.jobs = o.jobs;
+	r.run.tap_version = o.tap_version;
+	r.run.started_wall_ns = clock_wall_ns();
+	r.start_ns = clock_now_ns();
+	if (make_out_dir(&r) < 0) {
+		runner_clear(&r);
+		return EXIT_USAGE;
+	}
+	r.run.out_dir = r.out_dir;
+	r.self = self_path();
+	plan(&r);
+	r.run.total = r.nr;
+	r.slots = xcalloc(o.jobs, sizeof(*r.slots));
+	r.busy = xcalloc(o.jobs, sizeof(*r.busy));
+	for (int s = 0; s < o.jobs; s++)
+		child_process_init(&r.slots[s]);
+
+	/* Reporters: the files always, stdout as asked. */
+	live = !o.tap && !o.json && isatty(2);
+	report_set_add(rs, report_text_new(o.tap || o.json ? stderr : stdout,
+					   live ? stderr : NULL, o.tail_lines,
+					   o.tap || o.json));
+	tap_file = open_report(&r, "test.tap");
+	if (tap_file)
+		report_set_add(rs, report_tap_new(tap_file));
+	if (o.tap)
+		report_set_add(rs, report_tap_new(stdout));
+	if (o.json)
+		report_set_add(rs, report_events_new(stdout, "ordeal"));
+	{
+		char *p = path_join(r.out_dir, "reports/report.json");
+
+		report_set_add(rs, report_json_new(p));
+		free(p);
+	}
+	if (o.junit) {
+		char *p = path_join(r.out_dir, "junit.xml");
+
+		report_set_add(rs, report_junit_new(o.junit));
+		report_set_add(rs, report_junit_new(p));
+		free(p);
+	}
+
+	fprintf(stderr, "ordeal: %zu test%s, %d at a time, seed %llu%s\n",
+		r.nr, r.nr == 1 ? "" : "s", o.jobs,
+		(unsigned long long)r.run.seed,
+		o.shuffle ? " (shuffled; --shuffle=SEED replays the order)" :
+			    "");
+	report_begin(rs, &r.run);
+	schedule(&r, live);
+	count_results(&r);
+	rc = report_end(rs, &r.run, r.reps, r.nr);
+	if (tap_file && fclose(tap_file))
+		rc = error_errno("cannot write '%s/test.tap'", r.out_dir);
+	update_latest(&r);
+
+	if (r.run.interrupted)
+		rc = EXIT_INTERRUPTED;
+	else if (r.run.failed)
+		rc = EXIT_FOUND;
+	else if (rc < 0)
+		rc = EXIT_USAGE;
+	else
+		rc = EXIT_OK;
+	strvec_clear(&o.run_globs);
+	strvec_clear(&o.skip_globs);
+	runner_clear(&r);
+	return rc;
 }

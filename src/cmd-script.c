@@ -1,11 +1,460 @@
 /*
- * cmd-script.c - `ordeal script` (not yet implemented: being built on branch script).
+ * cmd-script.c - `ordeal script`: run txtar script tests with the engine in
+ * src/script/.  Collects FILE|DIR|- arguments, runs each script (several at
+ * once with -j: one forked worker process per script, each running the
+ * engine in-process), prints each verdict in argument order and the
+ * closing `ordeal: N passed, N failed, N skipped` line.
  */
 #include "common.h"
+#include "clock.h"
 #include "cmd.h"
+#include "parse-options.h"
+#include "path.h"
+#include "run-command.h"
+#include "script/engine.h"
+#include "script/script.h"
+#include "strbuf.h"
+#include "strvec.h"
+#include <dirent.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-int cmd_script(int argc UNUSED, const char **argv UNUSED)
+static const char *const script_usage[] = {
+	"ordeal script [options] FILE|DIR|-...",
+	NULL,
+};
+
+/* Worker exit codes (a worker is a forked copy running one script). */
+enum { W_PASS = 0, W_FAIL = 1, W_SKIP = 3, W_INTR = 4 };
+
+struct job {
+	char *path; /* "-" for stdin */
+	char *data; /* stdin's script, read up front */
+	size_t len;
+	pid_t pid;
+	int out_fd; /* the worker's formatted output (unlinked temp file) */
+	bool done;
+	int status; /* W_* */
+	struct strbuf text;
+};
+
+static volatile sig_atomic_t parent_interrupted;
+
+static void on_parent_signal(int sig)
 {
-	error("'ordeal script' is not implemented yet");
-	return EXIT_USAGE;
+	parent_interrupted = sig;
+}
+
+static int collect_dir(struct strvec *out, const char *dir)
+{
+	struct dirent **list;
+	int n = scandir(dir, &list, NULL, alphasort);
+
+	if (n < 0)
+		return error_errno("cannot open '%s'", dir);
+	for (int i = 0; i < n; i++) {
+		const char *name = list[i]->d_name;
+		size_t len = strlen(name);
+
+		if (name[0] != '.' &&
+		    ((len > 4 && !strcmp(name + len - 4, ".txt")) ||
+		     (len > 6 && !strcmp(name + len - 6, ".txtar")))) {
+			char *p = path_join(dir, name);
+			struct stat s;
+			if (stat(p, &s) == 0 && S_ISREG(s.st_mode))
+				strvec_push_nodup(out, p);
+			else
+				free(p);
+		}
+		free(list[i]);
+	}
+	free(list);
+	return 0;
+}
+
+/* The name --run globs match: the base name without .txt/.txtar. */
+static bool run_selected(const struct strvec *run, const char *path)
+{
+	char *base;
+	bool ok = false;
+	size_t n;
+
+	if (!run->nr)
+		return true;
+	base = xstrdup(path_basename(path));
+	n = strlen(base);
+	if (n > 4 && !strcmp(base + n - 4, ".txt"))
+		base[n - 4] = '\0';
+	else if (n > 6 && !strcmp(base + n - 6, ".txtar"))
+		base[n - 6] = '\0';
+	for (size_t i = 0; i < run->nr && !ok; i++)
+		ok = !fnmatch(run->v[i], base, 0) ||
+		     !fnmatch(run->v[i], path, 0);
+	free(base);
+	return ok;
+}
+
+static void format_result(struct strbuf *out, const char *name,
+			  const struct script_result *res,
+			  const struct script_options *opts, bool quiet)
+{
+	char t[32];
+
+	snprintf(t, sizeof(t), "%.2fs", (double)res->duration_ns / 1e9);
+	if (res->updated && !opts->verbose)
+		strbuf_addf(out, "%s updated\n", name);
+	switch (res->status) {
+	case SCRIPT_PASS:
+		if (opts->verbose || opts->keep_work)
+			strbuf_addbuf(out, &res->log);
+		if (!quiet)
+			strbuf_addf(out, "PASS %s (%s)\n", name, t);
+		break;
+	case SCRIPT_SKIP:
+		if (opts->verbose || opts->keep_work)
+			strbuf_addbuf(out, &res->log);
+		if (!quiet)
+			strbuf_addf(out, "SKIP %s: %s\n", name,
+				    res->skip_reason && *res->skip_reason
+					    ? res->skip_reason
+					    : "skipped");
+		break;
+	case SCRIPT_FAIL:
+	case SCRIPT_INTERRUPTED:
+		if (!quiet)
+			strbuf_addf(out, "%s %s (%s)\n",
+				    res->status == SCRIPT_FAIL ? "FAIL"
+							       : "INTERRUPTED",
+				    name, t);
+		strbuf_addbuf(out, &res->log);
+		break;
+	}
+}
+
+static int status_code(enum script_status s)
+{
+	switch (s) {
+	case SCRIPT_PASS:
+		return W_PASS;
+	case SCRIPT_SKIP:
+		return W_SKIP;
+	case SCRIPT_INTERRUPTED:
+		return W_INTR;
+	default:
+		return W_FAIL;
+	}
+}
+
+/* Run one job in this process; fills job->text and job->status. */
+static void run_job(struct job *j, const struct script_options *opts,
+		    bool quiet)
+{
+	struct script_result res = SCRIPT_RESULT_INIT;
+	struct strbuf data = STRBUF_INIT;
+	const char *name = strcmp(j->path, "-") ? j->path : "stdin";
+
+	if (j->data) {
+		strbuf_add(&data, j->data, j->len);
+	} else if (strbuf_read_file(&data, j->path, 0) < 0) {
+		strbuf_addf(&j->text, "FAIL %s\nFAIL: %s: cannot read: %s\n",
+			    name, j->path, strerror(errno));
+		j->status = W_FAIL;
+		return;
+	}
+	script_run(opts, j->path, data.buf, data.len, &res);
+	format_result(&j->text, name, &res, opts, quiet);
+	j->status = status_code(res.status);
+	script_result_clear(&res);
+	strbuf_release(&data);
+}
+
+static int open_spill(void)
+{
+	char *tmpl = xstrfmt("%s/ordeal-script-out-XXXXXX", temp_base());
+	int fd = mkstemp(tmpl);
+
+	if (fd >= 0)
+		unlink(tmpl);
+	free(tmpl);
+	return fd;
+}
+
+static void start_worker(struct job *j, const struct script_options *opts,
+			 bool quiet)
+{
+	j->out_fd = open_spill();
+	if (j->out_fd < 0)
+		die_errno("cannot create a temporary file");
+	fflush(stdout);
+	fflush(stderr);
+	j->pid = fork();
+	if (j->pid < 0)
+		die_errno("cannot fork");
+	if (!j->pid) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		run_command_init();
+		run_job(j, opts, quiet);
+		write_in_full(j->out_fd, j->text.buf, j->text.len);
+		_exit(j->status);
+	}
+}
+
+static void finish_worker(struct job *j, int wstatus)
+{
+	struct stat s;
+
+	j->done = true;
+	if (WIFEXITED(wstatus)) {
+		j->status = WEXITSTATUS(wstatus);
+	} else {
+		j->status = W_FAIL;
+	}
+	lseek(j->out_fd, 0, SEEK_SET);
+	if (fstat(j->out_fd, &s) == 0)
+		strbuf_read_fd(&j->text, j->out_fd, 0);
+	close(j->out_fd);
+	j->out_fd = -1;
+	if (WIFSIGNALED(wstatus))
+		strbuf_addf(&j->text, "FAIL %s\nFAIL: %s: the worker died "
+			    "(signal %s)\n", j->path, j->path,
+			    signal_name(WTERMSIG(wstatus))
+				    ? signal_name(WTERMSIG(wstatus))
+				    : "?");
+}
+
+static void print_list(void)
+{
+	printf("commands:\n");
+	for (const struct script_cmd *c = script_cmds; c->name; c++)
+		printf("  %s%s\n      %s\n",
+		       c->flags & CMD_NEG ? "[! | ?] " : "", c->usage,
+		       c->summary);
+	printf("conditions:\n");
+	for (const struct script_cond *c = script_conds; c->name; c++)
+		printf("  [%s%s]  %s\n", c->name,
+		       c->name[strlen(c->name) - 1] == ':' ? "..." : "",
+		       c->summary);
+	printf("  [<GOOS>] [<GOARCH>]  OS or architecture names (linux, "
+	       "amd64, ...)\n");
+}
+
+int cmd_script(int argc, const char **argv)
+{
+	struct script_options opts = SCRIPT_OPTIONS_INIT;
+	struct strvec run = STRVEC_INIT, progs = STRVEC_INIT;
+	struct strvec files = STRVEC_INIT;
+	int jobs = 0, quiet = 0, list = 0;
+	int passed = 0, failed = 0, skipped = 0, interrupted = 0;
+	struct job *js;
+	size_t nr, next_start = 0, next_print = 0, running = 0;
+	struct option options[] = {
+		OPT__VERBOSE(&opts.verbose, "log every command and its output"),
+		OPT_BOOL('u', "update", &opts.update,
+			 "rewrite archive files that cmp finds different"),
+		OPT_BOOL(0, "work", &opts.keep_work,
+			 "keep each script's $WORK and print its path"),
+		OPT_BOOL(0, "continue", &opts.keep_going,
+			 "keep going after a failed command"),
+		OPT_INT('j', "jobs", &jobs, "n",
+			"run n scripts at once (default: CPUs)"),
+		OPT_STRING_LIST(0, "run", &run, "glob",
+				"run only scripts whose name matches"),
+		OPT_STRING_LIST('e', "env", &opts.env, "var[=value]",
+				"add a variable to the scripts' environment"),
+		OPT_STRING_LIST(0, "cmd", &progs, "name[=path]",
+				"make a program a script command"),
+		OPT_BOOL(0, "short", &opts.short_mode, "make [short] true"),
+		OPT_BOOL(0, "net", &opts.net, "make [net] true"),
+		OPT_DURATION(0, "timeout", &opts.timeout_ns,
+			     "bound each script's run time"),
+		OPT_BOOL(0, "allow-outside-work", &opts.allow_outside_work,
+			 "let built-ins write outside $WORK"),
+		OPT_BOOL('q', "quiet", &quiet,
+			 "no per-script lines nor summary; exit 77 if all "
+			 "skipped"),
+		OPT_BOOL(0, "list", &list, "list commands and conditions"),
+		OPT_END(),
+	};
+	bool have_stdin = false;
+
+	argc = parse_options(argc, argv, options, script_usage, 0);
+	if (list) {
+		print_list();
+		return EXIT_OK;
+	}
+	if (argc < 1) {
+		error("no script given");
+		usage_with_options(script_usage, options);
+	}
+	if (jobs < 0)
+		die("-j must be at least 1");
+	if (!jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n > 0 ? (int)n : 1;
+	}
+	for (size_t i = 0; i < progs.nr; i++) {
+		const char *eq = strchr(progs.v[i], '=');
+		char *name, *path;
+
+		if (eq) {
+			name = xstrndup(progs.v[i], eq - progs.v[i]);
+			path = path_absolute(eq + 1);
+		} else {
+			name = xstrdup(progs.v[i]);
+			path = locate_in_path(name, getenv("PATH"));
+			if (!path)
+				die("--cmd '%s': not found on PATH", name);
+		}
+		if (!*name || strchr(name, ' '))
+			die("--cmd '%s': bad command name", progs.v[i]);
+		if (access(path, X_OK) < 0)
+			die_errno("--cmd '%s': cannot execute '%s'", name,
+				  path);
+		strvec_pushf(&opts.progs, "%s=%s", name, path);
+		free(name);
+		free(path);
+	}
+	for (int i = 0; i < argc; i++) {
+		struct stat s;
+
+		if (!strcmp(argv[i], "-")) {
+			if (have_stdin)
+				die("'-' given twice");
+			have_stdin = true;
+			strvec_push(&files, "-");
+			continue;
+		}
+		if (stat(argv[i], &s) < 0)
+			die_errno("cannot open '%s'", argv[i]);
+		if (S_ISDIR(s.st_mode)) {
+			if (collect_dir(&files, argv[i]) < 0)
+				return EXIT_USAGE;
+		} else if (access(argv[i], R_OK) < 0) {
+			die_errno("cannot open '%s'", argv[i]);
+		} else {
+			strvec_push(&files, argv[i]);
+		}
+	}
+	js = xcalloc(files.nr + 1, sizeof(*js));
+	nr = 0;
+	for (size_t i = 0; i < files.nr; i++) {
+		if (strcmp(files.v[i], "-") && !run_selected(&run, files.v[i]))
+			continue;
+		js[nr].path = xstrdup(files.v[i]);
+		js[nr].out_fd = -1;
+		strbuf_init(&js[nr].text, 0);
+		if (!strcmp(files.v[i], "-")) {
+			struct strbuf sb = STRBUF_INIT;
+			if (strbuf_read_fd(&sb, 0, 0) < 0)
+				die_errno("cannot read the script from stdin");
+			js[nr].data = strbuf_detach(&sb, &js[nr].len);
+		}
+		nr++;
+	}
+
+	if (jobs == 1 || nr <= 1) {
+		run_command_init();
+		for (size_t i = 0; i < nr; i++) {
+			if (run_command_interrupted())
+				break;
+			run_job(&js[i], &opts, quiet);
+			js[i].done = true;
+			fwrite(js[i].text.buf, 1, js[i].text.len, stdout);
+			fflush(stdout);
+			next_print = i + 1;
+		}
+		if (run_command_interrupted())
+			interrupted = 1;
+	} else {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_parent_signal; /* no SA_RESTART: EINTR */
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		while (next_print < nr) {
+			int ws;
+			pid_t pid;
+
+			while (!parent_interrupted && running < (size_t)jobs &&
+			       next_start < nr) {
+				start_worker(&js[next_start++], &opts, quiet);
+				running++;
+			}
+			if (!running)
+				break;
+			pid = waitpid(-1, &ws, 0);
+			if (pid < 0) {
+				if (errno == EINTR && parent_interrupted) {
+					for (size_t i = 0; i < next_start; i++)
+						if (!js[i].done && js[i].pid > 0)
+							kill(js[i].pid,
+							     parent_interrupted);
+				} else if (errno == ECHILD) {
+					break;
+				}
+				continue;
+			}
+			for (size_t i = 0; i < next_start; i++)
+				if (js[i].pid == pid && !js[i].done) {
+					finish_worker(&js[i], ws);
+					running--;
+				}
+			while (next_print < nr && js[next_print].done) {
+				fwrite(js[next_print].text.buf, 1,
+				       js[next_print].text.len, stdout);
+				fflush(stdout);
+				next_print++;
+			}
+		}
+		if (parent_interrupted)
+			interrupted = 1;
+	}
+	for (size_t i = 0; i < nr; i++) {
+		if (!js[i].done)
+			continue;
+		switch (js[i].status) {
+		case W_PASS:
+			passed++;
+			break;
+		case W_SKIP:
+			skipped++;
+			break;
+		case W_INTR:
+			interrupted = 1;
+			failed++;
+			break;
+		default:
+			failed++;
+		}
+	}
+	if (!quiet)
+		printf("ordeal: %d passed, %d failed, %d skipped\n", passed,
+		       failed, skipped);
+	fflush(stdout);
+	for (size_t i = 0; i < nr; i++) {
+		free(js[i].path);
+		free(js[i].data);
+		strbuf_release(&js[i].text);
+	}
+	free(js);
+	strvec_clear(&files);
+	strvec_clear(&run);
+	strvec_clear(&progs);
+	strvec_clear(&opts.env);
+	strvec_clear(&opts.progs);
+	if (interrupted)
+		return EXIT_INTERRUPTED;
+	if (failed)
+		return EXIT_FOUND;
+	if (quiet && skipped && !passed)
+		return EXIT_SKIP;
+	return EXIT_OK;
 }

@@ -21,6 +21,16 @@ char *path_join(const char *a, const char *b)
 	return xstrfmt("%s/%s", a, b);
 }
 
+/* Whether the component that starts at `start` in `out` is "..". */
+static bool last_is_dotdot(const struct strbuf *out, size_t start)
+{
+	const char *c = out->buf + start;
+
+	if (*c == '/')
+		c++;
+	return !strcmp(c, "..");
+}
+
 char *path_normalize(const char *p)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -42,7 +52,7 @@ char *path_normalize(const char *p)
 		if (len == 1 && p[0] == '.') {
 			/* skip */
 		} else if (len == 2 && p[0] == '.' && p[1] == '.' &&
-			   (nr || absolute)) {
+			   (absolute || (nr && !last_is_dotdot(&out, starts[nr - 1])))) {
 			if (nr)
 				strbuf_setlen(&out, starts[--nr]);
 		} else {
@@ -101,9 +111,14 @@ const char *path_basename(const char *p)
 
 int mkdir_p(const char *path, mode_t mode)
 {
-	char *buf = xstrdup(path);
+	char *buf;
 	int ret = 0;
 
+	if (!*path) {
+		errno = ENOENT;
+		return -1;
+	}
+	buf = xstrdup(path);
 	for (char *p = buf + 1; ; p++) {
 		if (*p == '/' || !*p) {
 			char saved = *p;

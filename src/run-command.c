@@ -444,9 +444,34 @@ static int reap_orphans(void)
 }
 
 /*
+ * Wait (bounded) for adopted processes we just SIGKILLed, so none is left
+ * as a zombie for whoever inherits it when we exit.
+ */
+static void reap_killed(const pid_t *pids, int n)
+{
+	int64_t until = clock_now_ns() + 2 * NS_PER_SEC;
+	int left = n;
+
+	while (left && clock_now_ns() < until) {
+		left = 0;
+		for (int i = 0; i < n; i++) {
+			int status;
+
+			if (pids[i] <= 0)
+				continue;
+			if (waitpid(pids[i], &status, WNOHANG) == 0)
+				left++;
+		}
+		if (left)
+			usleep(1000);
+	}
+}
+
+/*
  * Kill what the finished child left behind: the rest of its process group,
- * and processes that escaped it (setsid) but carry its token.  Returns how
- * many processes were left.
+ * and processes that escaped it (setsid) but carry its token; with
+ * `all_unknown`, every adopted process that is not a running child.
+ * Returns how many processes were left.
  */
 static int sweep_leftovers(struct child_process *cp, bool all_unknown)
 {
@@ -473,8 +498,10 @@ static int sweep_leftovers(struct child_process *cp, bool all_unknown)
 		char *t;
 		bool kill_it;
 
-		if (running_index(kids[i]) >= 0)
+		if (running_index(kids[i]) >= 0) {
+			kids[i] = 0;
 			continue;
+		}
 		t = os_process_getenv(kids[i], TOKEN_VAR);
 		if (t)
 			kill_it = cp ? !strcmp(t, token) :
@@ -482,16 +509,20 @@ static int sweep_leftovers(struct child_process *cp, bool all_unknown)
 		else
 			kill_it = all_unknown;
 		free(t);
-		if (!kill_it)
+		if (!kill_it) {
+			kids[i] = 0;
 			continue;
+		}
 		/* Its whole group and session too (a daemon's children). */
 		killpg(kids[i], SIGKILL);
 		kill(kids[i], SIGKILL);
 		count++;
 	}
-	free(kids);
-	if (nk > 0)
+	if (nk > 0) {
+		reap_killed(kids, nk);
 		reap_orphans();
+	}
+	free(kids);
 	return count;
 }
 

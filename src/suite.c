@@ -69,17 +69,22 @@ int suite_parse_header(const char *text, char **skip_reason,
 
 	*skip_reason = NULL;
 	*err = NULL;
-	if (strvec_split_words(&words, text, err) < 0)
+	if (strvec_split_words(&words, text, err) < 0) {
+		strvec_clear(&words);
 		return -1;
+	}
 	for (size_t i = 0; i < words.nr && !ret; i++) {
 		const char *w = words.v[i];
 
 		if (!strncmp(w, "requires=", 9)) {
-			char *list = xstrdup(w + 9), *save = NULL, *req;
+			char *list = xstrdup(w + 9), *req, *next;
 
-			for (req = strtok_r(list, ",", &save); req;
-			     req = strtok_r(NULL, ",", &save)) {
+			for (req = list; req && !ret; req = next) {
 				bool neg = req[0] == '!';
+
+				next = strchr(req, ',');
+				if (next)
+					*next++ = '\0';
 				if (!req[neg]) {
 					*err = xstrfmt("empty requirement in '%s'", w);
 					ret = -1;
@@ -180,14 +185,33 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int add_dir(struct suite *s, const char *dir)
+/* Directories on the current walk, so symlink loops end. */
+struct dir_stack {
+	dev_t dev;
+	ino_t ino;
+	const struct dir_stack *up;
+};
+
+static int add_dir(struct suite *s, const char *dir,
+		   const struct dir_stack *up)
 {
-	DIR *d = opendir(dir);
+	DIR *d;
 	struct dirent *e;
 	char **names = NULL;
 	size_t nr = 0, alloc = 0;
 	int ret = 0;
+	struct dir_stack here;
+	struct stat st;
 
+	if (stat(dir, &st) < 0)
+		return error_errno("cannot open '%s'", dir);
+	for (const struct dir_stack *p = up; p; p = p->up)
+		if (p->dev == st.st_dev && p->ino == st.st_ino)
+			return 0; /* a loop back to an ancestor */
+	here.dev = st.st_dev;
+	here.ino = st.st_ino;
+	here.up = up;
+	d = opendir(dir);
 	if (!d)
 		return error_errno("cannot open '%s'", dir);
 	while ((e = readdir(d))) {
@@ -201,10 +225,10 @@ static int add_dir(struct suite *s, const char *dir)
 	for (size_t i = 0; i < nr; i++) {
 		char *p = strcmp(dir, ".") ? path_join(dir, names[i])
 					   : xstrdup(names[i]);
-		struct stat st;
+		struct stat sub;
 
-		if (!stat(p, &st) && S_ISDIR(st.st_mode)) {
-			if (add_dir(s, p) < 0)
+		if (!stat(p, &sub) && S_ISDIR(sub.st_mode)) {
+			if (add_dir(s, p, &here) < 0)
 				ret = -1;
 		} else if (add_file(s, p, true) < 0) {
 			ret = -1;
@@ -223,7 +247,7 @@ int suite_add_path(struct suite *s, const char *path)
 	if (stat(path, &st) < 0)
 		return error_errno("cannot open '%s'", path);
 	if (S_ISDIR(st.st_mode))
-		return add_dir(s, path);
+		return add_dir(s, path, NULL);
 	return add_file(s, path, false);
 }
 
@@ -236,6 +260,7 @@ int suite_add_id(struct suite *s, const char *id, const char *tmpl)
 	if (strvec_split_words(&words, tmpl, &err) < 0) {
 		error("--exec: %s", err);
 		free(err);
+		strvec_clear(&words);
 		return -1;
 	}
 	if (!words.nr) {

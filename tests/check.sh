@@ -1,0 +1,183 @@
+#!/bin/sh
+# tests/check.sh - `make check`: run every test of the project and give one
+# verdict.  Three stages, in this order:
+#
+#   unit    every cmocka binary in $BUILD/tests/unit/; counted per test
+#           case from cmocka's summary ("[  PASSED  ] N test(s)." and the
+#           FAILED/SKIPPED lines); a binary that crashes or exits non-zero
+#           without a FAILED count adds one failure.
+#   smoke   tests/smoke.sh (plain-sh checks that do not trust the engine);
+#           counted from its closing line.
+#   script  `ordeal script -j2` on tests/script/ with the freshly built
+#           `ordeal` and `helper` as program commands; counted from its
+#           closing line (one per script).  Skipped with a message while
+#           `ordeal script` is not implemented.
+#
+# Prints a per-stage summary and ends with exactly one closing line
+# `ordeal: N passed, N failed, N skipped`; exits 1 if anything failed.
+#
+# Usage: BUILD=build sh tests/check.sh [unit] [smoke] [script]
+#   (no argument: all stages; SCRIPT_ARGS adds options to `ordeal script`,
+#   e.g. SCRIPT_ARGS='--run loop_*' or '-v')
+
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ABS_BUILD=$BUILD ;; *) ABS_BUILD=$ROOT/$BUILD ;; esac
+ORDEAL=$ABS_BUILD/ordeal
+HELPER=$ABS_BUILD/ordeal-test-helper
+SCRIPT_ARGS=${SCRIPT_ARGS:-}
+cd "$ROOT" || exit 2
+
+STAGES=${*:-unit smoke script}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ordeal-check-XXXXXX") || exit 2
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM HUP
+
+# Per-stage results, as "stage passed failed skipped note" lines.
+SUMMARY=$TMP/summary
+: >"$SUMMARY"
+total_p=0
+total_f=0
+total_s=0
+
+record() { # stage passed failed skipped note...
+	stage=$1 p=$2 f=$3 s=$4
+	shift 4
+	echo "$stage $p $f $s $*" >>"$SUMMARY"
+	total_p=$((total_p + p))
+	total_f=$((total_f + f))
+	total_s=$((total_s + s))
+}
+
+# The closing line's counts of a log: "P F S", or nothing.
+closing_counts() {
+	sed -n 's/^ordeal: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' \
+		"$1" | tail -n 1
+}
+
+# A bound on one unit binary, when timeout(1) exists (a hang is a failure).
+with_timeout() {
+	if command -v timeout >/dev/null 2>&1; then
+		timeout -k 10 600 "$@"
+	else
+		"$@"
+	fi
+}
+
+stage_unit() {
+	p=0 f=0 s=0 bins=0
+	echo "== unit tests ($BUILD/tests/unit)"
+	for t in "$ABS_BUILD"/tests/unit/test-*; do
+		[ -f "$t" ] && [ -x "$t" ] || continue
+		bins=$((bins + 1))
+		name=${t##*/}
+		log=$TMP/$name.log
+		(cd "$TMP" && export CMOCKA_MESSAGE_OUTPUT=stdout \
+			ORDEAL_TEST_HELPER="$HELPER" && with_timeout "$t") \
+			>"$log" 2>&1
+		rc=$?
+		tp=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\.$/\1/p' "$log" | tail -n 1)
+		tf=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -n 1)
+		ts=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -n 1)
+		tp=${tp:-0} tf=${tf:-0} ts=${ts:-0}
+		if [ $rc -ne 0 ] && [ "$tf" -eq 0 ]; then
+			tf=1 # crashed, hung, or a group setup failed
+		fi
+		p=$((p + tp)) f=$((f + tf)) s=$((s + ts))
+		if [ $rc -eq 0 ] && [ "$tf" -eq 0 ]; then
+			if [ "$ts" -eq 0 ]; then
+				echo "ok   $name ($tp passed)"
+			else
+				echo "ok   $name ($tp passed, $ts skipped)"
+			fi
+		else
+			echo "FAIL $name (exit status $rc, $tf failed)"
+			sed 's/^/    /' "$log"
+		fi
+	done
+	if [ $bins -eq 0 ]; then
+		echo "no unit test binaries in $BUILD/tests/unit (run 'make unit')"
+		record unit 0 1 0 "no binaries"
+		return
+	fi
+	record unit $p $f $s "($bins binaries)"
+}
+
+stage_smoke() {
+	echo "== smoke (tests/smoke.sh)"
+	log=$TMP/smoke.log
+	BUILD=$ABS_BUILD ORDEAL=$ORDEAL sh "$ROOT/tests/smoke.sh" >"$log" 2>&1
+	rc=$?
+	# Only the last line of check.sh is a closing line.
+	sed 's/^ordeal: \([0-9]* passed\)/smoke total: \1/' "$log"
+	counts=$(closing_counts "$log")
+	if [ -z "$counts" ]; then
+		record smoke 0 1 0 "(no closing line, exit status $rc)"
+		return
+	fi
+	set -- $counts
+	f=$2
+	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	record smoke "$1" "$f" "$3" ""
+}
+
+stage_script() {
+	echo "== scripts (tests/script)"
+	log=$TMP/script.log
+	# A trivial script tells whether the engine exists yet.
+	printf 'exec true\n' >"$TMP/probe.txt"
+	"$ORDEAL" script "$TMP/probe.txt" >"$log" 2>&1
+	if grep -Eq 'not (yet )?implemented' "$log"; then
+		n=$(find tests/script -name '*.txt' -o -name '*.txtar' 2>/dev/null |
+			wc -l)
+		echo "skipped: 'ordeal script' is not implemented yet"
+		record script 0 0 $n "(engine not implemented: all skipped)"
+		return
+	fi
+	# $SCRIPT_ARGS is split on purpose (several options).
+	# shellcheck disable=SC2086
+	{
+		PATH=$ABS_BUILD:$PATH "$ORDEAL" script -j2 $SCRIPT_ARGS \
+			--cmd "ordeal=$ORDEAL" --cmd "helper=$HELPER" \
+			-e "ORDEAL_SRC=$ROOT" -e "ORDEAL_BUILD=$ABS_BUILD" \
+			tests/script 2>&1
+		echo $? >"$TMP/script.rc"
+	} | tee "$log" | sed 's/^ordeal: \([0-9]* passed\)/script total: \1/'
+	rc=$(cat "$TMP/script.rc")
+	counts=$(closing_counts "$log")
+	if [ -z "$counts" ]; then
+		record script 0 1 0 "(no closing line, exit status $rc)"
+		return
+	fi
+	set -- $counts
+	f=$2
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	record script "$1" "$f" "$3" ""
+}
+
+if [ ! -x "$ORDEAL" ]; then
+	echo "check: error: '$ORDEAL' is not built (run 'make')" >&2
+	exit 2
+fi
+
+for stage in $STAGES; do
+	case $stage in
+	unit) stage_unit ;;
+	smoke) stage_smoke ;;
+	script) stage_script ;;
+	*)
+		echo "check: error: unknown stage '$stage' (unit, smoke, script)" >&2
+		exit 2
+		;;
+	esac
+	echo
+done
+
+echo "== summary"
+while read -r stage p f s note; do
+	printf '%-7s %4d passed, %d failed, %d skipped %s\n' \
+		"$stage" "$p" "$f" "$s" "$note"
+done <"$SUMMARY"
+echo "ordeal: $total_p passed, $total_f failed, $total_s skipped"
+[ $total_f -eq 0 ]
