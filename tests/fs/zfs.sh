@@ -21,6 +21,14 @@ export POOL MNT
 
 zfs_up() { zpool list >/dev/null 2>&1; }
 
+# One zfs test at a time on this machine (tests run with -j, checkouts side
+# by side): starting and stopping a shared zfs-fuse is only safe that way.
+exec 9>/tmp/ordeal-test-zfs.lock
+if command -v flock >/dev/null 2>&1 && ! flock -w 600 9; then
+	echo "zfs.sh: another zfs test holds /tmp/ordeal-test-zfs.lock" >&2
+	exit 2
+fi
+
 if ! zfs_up; then
 	if ! command -v zfs-fuse >/dev/null 2>&1; then
 		echo "zfs.sh: no ZFS here: install zfs-fuse (or zfsutils-linux)" >&2
@@ -29,7 +37,7 @@ if ! zfs_up; then
 	# Its own session and no ORDEAL_CHILD_TOKEN: ordeal's sweeps must
 	# not take it for a leftover of this test's commands.
 	env -u ORDEAL_CHILD_TOKEN setsid zfs-fuse --no-daemon \
-		</dev/null >/dev/null 2>&1 &
+		</dev/null >/dev/null 2>&1 9>&- &
 	echo $! >"$MARK"
 	i=0
 	until zfs_up; do
@@ -73,4 +81,4 @@ if ! zpool create -m "$MNT" "$POOL" "$IMG" >/dev/null; then
 fi
 trap 'destroy_pool' EXIT
 trap 'exit 130' INT TERM
-sh "$BODY" "$@"
+sh "$BODY" "$@" 9>&-
