@@ -262,6 +262,13 @@ static char *run_start_dir(const struct loop *L, const struct slate_run *r)
 	return L->start_dir_abs ? xstrdup(L->start_dir_abs) : NULL;
 }
 
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
 /* Start the next run in slot `s`; -1 stops the loop (fatal). */
 static int start_run(struct loop *L, struct loop_slot *s)
 {
@@ -323,17 +330,30 @@ static int start_run(struct loop *L, struct loop_slot *s)
 		log_line(L, s, "start (see %s)", s->out_path);
 	else
 		log_line(L, s, "start (see %s)", s->run.dir);
+	if (!s->run.pre_exec && start_dir && !is_dir(start_dir)) {
+		/* Else chdir fails in the child and looks like ENOENT. */
+		error("cannot start the run in '%s': no such directory in the "
+		      "slate%s", start_dir, c->cwd ? " (see --cwd)" : "");
+		cp->result.spawn_errno = 0;
+		goto failed;
+	}
 	if (start_command(cp) < 0) {
 		struct strbuf why = STRBUF_INIT;
 
 		run_result_describe(&why, &cp->result);
-		if (cp->result.spawn_errno == ENOENT)
+		if (s->run.pre_exec)
+			error("cannot start the run: making the %s slate in the "
+			      "child or running '%s' failed: %s",
+			      slate_backend(&L->slate), c->argv[0],
+			      strerror(cp->result.spawn_errno));
+		else if (cp->result.spawn_errno == ENOENT)
 			error("cannot run '%s': %s%s", c->argv[0], why.buf,
 			      strchr(c->argv[0], '/') ? "" :
 			      " (not found on PATH)");
 		else
 			error("cannot run '%s': %s", c->argv[0], why.buf);
 		strbuf_release(&why);
+failed:
 		s->busy = false;
 		L->started--;
 		slate_run_discard(&L->slate, &s->run);
