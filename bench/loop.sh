@@ -12,7 +12,8 @@
 #                       run at a time, as the other slate rows); target < 2 ms
 #   loop.zfs_ms         per-run cost of a zfs clone slate (zfs-fuse) over none
 #   loop.btrfs_ms       per-run cost of a btrfs snapshot slate over none
-#   loop.copy_vs_cp     ms per run of copy: vs `cp -a` of the same tree
+#   loop.copy_vs_cp     ms per run with a copy: slate vs a shell loop doing
+#                       the same with cp -a and rm -rf (200 files, 10 dirs)
 #   loop.rss            ordeal's peak RSS after 10x more runs (flat: ~1.0x)
 #
 # Rows that need root or a tool print "skipped" with the reason.
@@ -58,10 +59,18 @@ time_loop() {
 	echo $((e - s))
 }
 
+# The machine may be shared: every comparison alternates the two sides
+# three times and keeps each side's best, so a burst of load on one side
+# does not decide the ratio.
+max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 > b + 0) ? a : b }'; }
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 < b + 0) ? a : b }'; }
+
 # ---- runs per second against the bare loop and golang-stress -----------
-base=$("$SPAWN" 2 "$N" "$TRUE")
-t=$(time_loop "$N" -- "$TRUE")
-ours=$(rate "$N" "$t")
+base=0 ours=0
+for i in 1 2 3; do
+	base=$(max "$base" "$("$SPAWN" 2 "$N" "$TRUE")")
+	ours=$(max "$ours" "$(rate "$N" "$(time_loop "$N" -- "$TRUE")")")
+done
 row loop.true_p2 "$ours runs/s" "$base runs/s (posix_spawn, 2 in flight)" "$(ratio "$ours" "$base")" ">= 0.9"
 echo "load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -82,10 +91,13 @@ fi
 C=1
 mkdir -p "$TMP/src/d"
 for i in 1 2 3 4 5 6 7 8 9 10; do echo "file $i" >"$TMP/src/d/f$i"; done
-tnone=$(time_loop "$NSLATE" -- "$TRUE")
 if "$O" loop -q --count 1 --slate overlay:"$TMP/src" --workdir "$TMP/w" -- "$TRUE" >/dev/null 2>&1; then
 	rm -rf "$TMP/w"
-	tov=$(time_loop "$NSLATE" --slate overlay:"$TMP/src" -- "$TRUE")
+	tnone=999999999999999 tov=999999999999999
+	for i in 1 2 3; do
+		tnone=$(min "$tnone" "$(time_loop "$NSLATE" -- "$TRUE")")
+		tov=$(min "$tov" "$(time_loop "$NSLATE" --slate overlay:"$TMP/src" -- "$TRUE")")
+	done
 	row loop.overlay_ms "$(per_run_ms "$tov" "$tnone" "$NSLATE") ms/run" "slate none" "-" "< 2 ms"
 else
 	rm -rf "$TMP/w"
@@ -138,22 +150,26 @@ for d in 0 1 2 3 4 5 6 7 8 9; do
 		head -c 4096 /dev/urandom >"$TMP/tree/d$d/f$f"
 	done
 done
-tc=$(time_loop "$NCOPY" --slate copy:"$TMP/tree" -- "$TRUE")
-tn=$(time_loop "$NCOPY" -- "$TRUE")
-# The same layout as ordeal's working area: <area>/<run>/slate.
+# The same work as a copy: run: make <area>/<run>/slate, run, remove it.
 mkdir -p "$TMP/cpw"
-s=$(now)
-i=0
-while [ $i -lt "$NCOPY" ]; do
-	mkdir "$TMP/cpw/run-$i"
-	cp -a "$TMP/tree" "$TMP/cpw/run-$i/slate"
-	rm -rf "$TMP/cpw/run-$i"
-	i=$((i + 1))
+tc=999999999999999 tcp=999999999999999
+for k in 1 2 3; do
+	tc=$(min "$tc" "$(time_loop "$NCOPY" --slate copy:"$TMP/tree" -- "$TRUE")")
+	s=$(now)
+	i=0
+	while [ $i -lt "$NCOPY" ]; do
+		mkdir "$TMP/cpw/run-$i"
+		cp -a "$TMP/tree" "$TMP/cpw/run-$i/slate"
+		(cd "$TMP/cpw/run-$i/slate" && "$TRUE")
+		rm -rf "$TMP/cpw/run-$i"
+		i=$((i + 1))
+	done
+	e=$(now)
+	tcp=$(min "$tcp" $((e - s)))
 done
-e=$(now)
-copy_ms=$(per_run_ms "$tc" "$tn" "$NCOPY")
-cp_ms=$(per_run_ms $((e - s)) 0 "$NCOPY")
-row loop.copy_vs_cp "$copy_ms ms/run" "$cp_ms ms/run (cp -a + rm -rf)" "$(ratio "$cp_ms" "$copy_ms")" ">= 1 (not slower than cp)"
+copy_ms=$(per_run_ms "$tc" 0 "$NCOPY")
+cp_ms=$(per_run_ms "$tcp" 0 "$NCOPY")
+row loop.copy_vs_cp "$copy_ms ms/run" "$cp_ms ms/run (mkdir, cp -a, run, rm -rf)" "$(ratio "$cp_ms" "$copy_ms")" ">= 1 (not slower than cp)"
 
 # ---- memory: peak RSS after 10x more runs --------------------------------
 C=2
