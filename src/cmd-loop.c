@@ -17,6 +17,7 @@
 #include "json.h"
 #include "parse-options.h"
 #include "path.h"
+#include "regex.h"
 #include "rng.h"
 #include "run-command.h"
 #include "slate.h"
@@ -24,9 +25,7 @@
 #include "strbuf.h"
 #include "strvec.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <limits.h>
-#include <pcre2.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,7 +51,8 @@ struct loop_config {
 	bool keep_success, halt_now, quiet, json;
 	int64_t timeout_ns; /* 0: none */
 	const char *failure_src, *ignore_src;
-	pcre2_code *failure_re, *ignore_re;
+	struct regex failure_re, ignore_re;
+	bool has_failure_re, has_ignore_re;
 	const char *slate_spec, *cwd, *workdir;
 	const char *prefix;		  /* "ordeal" / "gocrash" */
 	const char *stdout_name, *stderr_name; /* in the run's dir */
@@ -96,37 +96,20 @@ struct loop {
 	char *start_dir_abs; /* none slate: the --cwd directory */
 };
 
-static pcre2_code *compile_re(const char *src, const char *what)
+static int compile_re(struct regex *re, const char *src, const char *what)
 {
-	int errcode;
-	PCRE2_SIZE erroff;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-				       PCRE2_MULTILINE | PCRE2_UTF |
-				       PCRE2_MATCH_INVALID_UTF,
-				       &errcode, &erroff, NULL);
+	char *err = NULL;
 
-	if (!re) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(errcode, msg, sizeof(msg));
-		error("%s: bad regular expression '%s' at offset %zu: %s",
-		      what, src, (size_t)erroff, (char *)msg);
+	if (regex_compile(re, src, REGEX_MULTILINE, &err) < 0) {
+		error("%s: %s", what, err);
+		free(err);
+		return -1;
 	}
-	return re;
-}
-
-static bool re_matches(pcre2_code *re, const struct strbuf *text)
-{
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-	int rc = pcre2_match(re, (PCRE2_SPTR)text->buf, text->len, 0, 0, md,
-			     NULL);
-
-	pcre2_match_data_free(md);
-	return rc >= 0;
+	return 0;
 }
 
 /* Whether either output file matches `re` (in its last MATCH_TAIL). */
-static bool output_matches(pcre2_code *re, const struct loop_slot *s)
+static bool output_matches(const struct regex *re, const struct loop_slot *s)
 {
 	struct strbuf text = STRBUF_INIT;
 	bool hit = false;
@@ -136,7 +119,8 @@ static bool output_matches(pcre2_code *re, const struct loop_slot *s)
 		strbuf_reset(&text);
 		if (strbuf_read_file_tail(&text, paths[i], MATCH_TAIL,
 					  NULL) >= 0)
-			hit = re_matches(re, &text);
+			hit = regex_match(re, text.buf, text.len, NULL,
+					  NULL) > 0;
 	}
 	strbuf_release(&text);
 	return hit;
@@ -480,9 +464,10 @@ static void finish_run(struct loop *L, struct loop_slot *s)
 	}
 	run_result_describe(&desc, r);
 	failed = !run_result_passed(r) && !run_result_skipped(r);
-	if (failed && c->failure_re && !output_matches(c->failure_re, s))
+	if (failed && c->has_failure_re && !output_matches(&c->failure_re, s))
 		failed = false; /* --failure: only matching output fails */
-	else if (failed && c->ignore_re && output_matches(c->ignore_re, s))
+	else if (failed && c->has_ignore_re &&
+		 output_matches(&c->ignore_re, s))
 		failed = false, L->ignored++;
 	L->finished++;
 	stats_hist_add(&L->hist, r->duration_ns);
@@ -966,10 +951,8 @@ static void loop_config_init(struct loop_config *c)
 static void loop_config_release(struct loop_config *c)
 {
 	strvec_clear(&c->env);
-	if (c->failure_re)
-		pcre2_code_free(c->failure_re);
-	if (c->ignore_re)
-		pcre2_code_free(c->ignore_re);
+	regex_release(&c->failure_re);
+	regex_release(&c->ignore_re);
 }
 
 static const char *const loop_usage[] = {
@@ -1059,12 +1042,16 @@ int cmd_loop(int argc, const char **argv)
 			goto out;
 		}
 	}
-	if (c.failure_src &&
-	    !(c.failure_re = compile_re(c.failure_src, "--failure")))
-		goto out;
-	if (c.ignore_src &&
-	    !(c.ignore_re = compile_re(c.ignore_src, "--ignore")))
-		goto out;
+	if (c.failure_src) {
+		if (compile_re(&c.failure_re, c.failure_src, "--failure") < 0)
+			goto out;
+		c.has_failure_re = true;
+	}
+	if (c.ignore_src) {
+		if (compile_re(&c.ignore_re, c.ignore_src, "--ignore") < 0)
+			goto out;
+		c.has_ignore_re = true;
+	}
 	if (seed_str) {
 		if (rng_seed_parse(seed_str, &c.seed) < 0) {
 			error("--seed expects a number, not '%s'", seed_str);
