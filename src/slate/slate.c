@@ -414,44 +414,44 @@ int slate_exec(struct strbuf *out, const char *const *argv)
 	 * restore it.
 	 */
 	int held_sig = run_command_interrupted();
+	/*
+	 * The tool's output goes to an unlinked temporary file, not a pipe:
+	 * finish_command() then waits in run-command's loop, which reaps
+	 * the runs that end meanwhile at once, so their durations do not
+	 * include the tool's time.
+	 */
+	FILE *tmp = tmpfile();
 	int ret;
 
+	if (!tmp)
+		return -1;
 	if (held_sig)
 		run_command_interrupt(0);
 	strvec_pushv(&cp.args, argv);
 	strvec_push(&cp.env, "LC_ALL=C");
 	cp.use_path = true;
 	cp.in = CHILD_NULL;
-	cp.out = CHILD_PIPE;
+	cp.out = CHILD_FD;
+	cp.out_fd = fileno(tmp);
 	cp.err = CHILD_STDOUT;
 	cp.timeout_ns = 10 * 60 * NS_PER_SEC;
-	if (start_command(&cp) < 0) {
+	if (run_command(&cp) < 0 && !cp.result.started) {
 		if (held_sig)
 			run_command_interrupt(held_sig);
 		errno = cp.result.spawn_errno;
 		child_process_clear(&cp);
+		fclose(tmp);
 		return -1;
 	}
-	if (strbuf_read_fd(out, cp.out_fd, 64 * 1024) >= 0) {
-		/* Drain the rest so the tool cannot block on a full pipe. */
-		char buf[4096];
-
-		while (xread(cp.out_fd, buf, sizeof(buf)) > 0)
-			;
-	}
-	close(cp.out_fd);
-	cp.out_fd = -1;
-	finish_command(&cp);
 	if (held_sig && !run_command_interrupted())
 		run_command_interrupt(held_sig);
-	if (!cp.result.started) {
-		errno = cp.result.spawn_errno;
-		ret = -1;
-	} else if (cp.result.exited) {
+	if (lseek(fileno(tmp), 0, SEEK_SET) == 0)
+		strbuf_read_fd(out, fileno(tmp), 64 * 1024);
+	fclose(tmp);
+	if (cp.result.exited)
 		ret = cp.result.exit_code;
-	} else {
+	else
 		ret = 128 + cp.result.signal;
-	}
 	child_process_clear(&cp);
 	return ret;
 }
