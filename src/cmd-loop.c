@@ -48,7 +48,8 @@ struct loop_config {
 	unsigned long long count;      /* in total; 0: no bound */
 	int64_t duration_ns;	       /* 0: no bound */
 	unsigned long long max_failures; /* 0: never stop on failure */
-	bool keep_success, halt_now, quiet, json;
+	int keep_success, quiet, json; /* ints: OPT_BOOL stores an int */
+	bool halt_now;
 	int64_t timeout_ns; /* 0: none */
 	const char *failure_src, *ignore_src;
 	struct regex failure_re, ignore_re;
