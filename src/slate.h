@@ -127,7 +127,11 @@ struct slate_run {
 	 * since the directory only exists once the mount is made). */
 	char *start_dir;
 	bool live; /* created and not yet kept or discarded */
-	/* r->dir came from (and goes back to) a per-thread scratch dir. */
+	/*
+	 * r->dir came from a per-thread scratch dir; after
+	 * slate_run_discard() it is still set only if the dir went back
+	 * there (so files kept open in it serve the next run).
+	 */
 	bool reused_dir;
 	char *dataset; /* zfs: the clone's name */
 	void *priv;

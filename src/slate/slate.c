@@ -234,6 +234,7 @@ int slate_run_discard(struct slate *s, struct slate_run *r)
 		free(scratch);
 		if (!ret)
 			return 0;
+		r->reused_dir = false;
 	}
 	if (!s->ops->own_work_area && r->dir &&
 	    slate_remove_tree(r->dir) < 0 && errno != ENOENT)
