@@ -32,31 +32,31 @@
 
 #define STATUS_EVERY_NS (5 * NS_PER_SEC)
 /* Output matched against --failure/--ignore: the last this many bytes. */
-#define MATCH_TAIL (16 * 1024 * 1024)
+#define MATCH_TAIL	(16 * 1024 * 1024)
 #define MAX_CONCURRENCY 1024
 /* An option's value before parsing: "not given" (0 is an error). */
 #define NOT_GIVEN ULLONG_MAX
 
-#define FREE_AND_NULL(p) \
-	do {                \
-		free(p);    \
-		(p) = NULL; \
+#define FREE_AND_NULL(p)                                                       \
+	do {                                                                   \
+		free(p);                                                       \
+		(p) = NULL;                                                    \
 	} while (0)
 
 struct loop_config {
 	int concurrency;
-	unsigned long long stop_after; /* per slot; 0: no bound */
-	unsigned long long count;      /* in total; 0: no bound */
-	int64_t duration_ns;	       /* 0: no bound */
+	unsigned long long stop_after;	 /* per slot; 0: no bound */
+	unsigned long long count;	 /* in total; 0: no bound */
+	int64_t duration_ns;		 /* 0: no bound */
 	unsigned long long max_failures; /* 0: never stop on failure */
-	int keep_success, quiet, json; /* ints: OPT_BOOL stores an int */
+	int keep_success, quiet, json;	 /* ints: OPT_BOOL stores an int */
 	bool halt_now;
 	int64_t timeout_ns; /* 0: none */
 	const char *failure_src, *ignore_src;
 	struct regex failure_re, ignore_re;
 	bool has_failure_re, has_ignore_re;
 	const char *slate_spec, *cwd, *workdir;
-	const char *prefix;		  /* "ordeal" / "gocrash" */
+	const char *prefix;		       /* "ordeal" / "gocrash" */
 	const char *stdout_name, *stderr_name; /* in the run's dir */
 	struct strvec env;
 	uint64_t seed;
@@ -91,8 +91,8 @@ struct loop {
 	struct slate slate;
 	struct loop_slot *slots;
 	int64_t start_ns, next_status_ns;
-	unsigned long long started, finished, passed, failed, skipped,
-		ignored, interrupted;
+	unsigned long long started, finished, passed, failed, skipped, ignored,
+		interrupted;
 	struct stats_hist hist;
 	struct stats_groups groups;
 	bool stopping;
@@ -123,14 +123,14 @@ static bool output_matches(const struct regex *re, const struct loop_slot *s)
 {
 	struct strbuf text = STRBUF_INIT;
 	bool hit = false;
-	const char *paths[2] = { s->out_path, s->err_path };
+	const char *paths[2] = {s->out_path, s->err_path};
 
 	for (int i = 0; i < 2 && !hit; i++) {
 		strbuf_reset(&text);
-		if (strbuf_read_file_tail(&text, paths[i], MATCH_TAIL,
-					  NULL) >= 0)
-			hit = regex_match(re, text.buf, text.len, NULL,
-					  NULL) > 0;
+		if (strbuf_read_file_tail(&text, paths[i], MATCH_TAIL, NULL) >=
+		    0)
+			hit = regex_match(re, text.buf, text.len, NULL, NULL) >
+			      0;
 	}
 	strbuf_release(&text);
 	return hit;
@@ -140,7 +140,7 @@ static bool output_matches(const struct regex *re, const struct loop_slot *s)
 static void add_shell_word(struct strbuf *sb, const char *w)
 {
 	if (*w && !w[strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-			    "TUVWXYZ0123456789-_./=:,+@%")]) {
+			       "TUVWXYZ0123456789-_./=:,+@%")]) {
 		strbuf_addstr(sb, w);
 		return;
 	}
@@ -205,10 +205,10 @@ static void reproduce_command(struct strbuf *sb, const struct loop *L,
 	}
 }
 
-static void log_line(struct loop *L, const struct loop_slot *s,
-		     const char *fmt, ...) PRINTF_LIKE(3, 4);
-static void log_line(struct loop *L, const struct loop_slot *s,
-		     const char *fmt, ...)
+static void log_line(struct loop *L, const struct loop_slot *s, const char *fmt,
+		     ...) PRINTF_LIKE(3, 4);
+static void log_line(struct loop *L, const struct loop_slot *s, const char *fmt,
+		     ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -230,8 +230,9 @@ static void log_line(struct loop *L, const struct loop_slot *s,
 static void status_line(struct loop *L, int64_t now)
 {
 	struct strbuf sb = STRBUF_INIT;
-	double pct = L->finished ? 100.0 * (double)L->failed /
-				   (double)L->finished : 0.0;
+	double pct = L->finished
+			     ? 100.0 * (double)L->failed / (double)L->finished
+			     : 0.0;
 	int active = 0;
 
 	if (L->c->quiet)
@@ -239,9 +240,11 @@ static void status_line(struct loop *L, int64_t now)
 	for (int i = 0; i < L->c->concurrency; i++)
 		active += L->slots[i].busy;
 	duration_format(&sb, (now - L->start_ns) / NS_PER_SEC * NS_PER_SEC);
-	strbuf_addf(&sb, ": %llu runs so far, %llu failure%s (%.2f%%), "
-		    "%d active\n", L->finished, L->failed,
-		    L->failed == 1 ? "" : "s", pct, active);
+	strbuf_addf(&sb,
+		    ": %llu runs so far, %llu failure%s (%.2f%%), "
+		    "%d active\n",
+		    L->finished, L->failed, L->failed == 1 ? "" : "s", pct,
+		    active);
 	fwrite(sb.buf, 1, sb.len, stderr);
 	fflush(stderr);
 	strbuf_release(&sb);
@@ -294,13 +297,13 @@ static int start_run(struct loop *L, struct loop_slot *s)
 	unsigned long long attempt = s->attempts;
 	char *start_dir;
 
-	if (slate_run_create(&L->slate, &s->run, s->thread,
-			     (int)attempt) < 0) {
+	if (slate_run_create(&L->slate, &s->run, s->thread, (int)attempt) < 0) {
 		slate_run_clear(&s->run);
 		return error("cannot make the slate for thread %d attempt "
-			     "%llu: the loop stops here%s", s->thread, attempt,
-			     L->finished ? "; the evidence so far is kept" :
-			     "");
+			     "%llu: the loop stops here%s",
+			     s->thread, attempt,
+			     L->finished ? "; the evidence so far is kept"
+					 : "");
 	}
 	s->attempts++;
 	L->started++;
@@ -333,10 +336,12 @@ static int start_run(struct loop *L, struct loop_slot *s)
 		cp->in = CHILD_NULL;
 	}
 	if (s->run.reused_dir && s->out_fd < 0) {
-		s->out_fd = open(s->out_path, O_WRONLY | O_CREAT | O_TRUNC |
-				 O_CLOEXEC, 0666);
-		s->err_fd = open(s->err_path, O_WRONLY | O_CREAT | O_TRUNC |
-				 O_CLOEXEC, 0666);
+		s->out_fd =
+			open(s->out_path,
+			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		s->err_fd =
+			open(s->err_path,
+			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (s->out_fd < 0 || s->err_fd < 0)
 			close_slot_files(s);
 	}
@@ -370,7 +375,8 @@ static int start_run(struct loop *L, struct loop_slot *s)
 	if (!s->run.pre_exec && start_dir && !is_dir(start_dir)) {
 		/* Else chdir fails in the child and looks like ENOENT. */
 		error("cannot start the run in '%s': no such directory in the "
-		      "slate%s", start_dir, c->cwd ? " (see --cwd)" : "");
+		      "slate%s",
+		      start_dir, c->cwd ? " (see --cwd)" : "");
 		cp->result.spawn_errno = 0;
 		goto failed;
 	}
@@ -379,18 +385,19 @@ static int start_run(struct loop *L, struct loop_slot *s)
 
 		run_result_describe(&why, &cp->result);
 		if (s->run.pre_exec)
-			error("cannot start the run: making the %s slate in the "
+			error("cannot start the run: making the %s slate in "
+			      "the "
 			      "child or running '%s' failed: %s",
 			      slate_backend(&L->slate), c->argv[0],
 			      strerror(cp->result.spawn_errno));
 		else if (cp->result.spawn_errno == ENOENT)
 			error("cannot run '%s': %s%s", c->argv[0], why.buf,
-			      strchr(c->argv[0], '/') ? "" :
-			      " (not found on PATH)");
+			      strchr(c->argv[0], '/') ? ""
+						      : " (not found on PATH)");
 		else
 			error("cannot run '%s': %s", c->argv[0], why.buf);
 		strbuf_release(&why);
-failed:
+	failed:
 		s->busy = false;
 		L->started--;
 		slate_run_discard(&L->slate, &s->run);
@@ -461,8 +468,10 @@ static void write_result_json(struct loop *L, struct loop_slot *s,
 	char *path = path_join(s->run.dir, "result.json");
 	struct strbuf extra = STRBUF_INIT;
 
-	strbuf_addf(&extra, "\"thread\": %d,\n  \"run\": %llu,\n  "
-		    "\"verdict\": ", s->thread, s->attempts - 1);
+	strbuf_addf(&extra,
+		    "\"thread\": %d,\n  \"run\": %llu,\n  "
+		    "\"verdict\": ",
+		    s->thread, s->attempts - 1);
 	json_quote(&extra, verdict, strlen(verdict));
 	strbuf_addstr(&extra, ",\n  \"slate\": ");
 	json_quote(&extra, slate_backend(&L->slate),
@@ -524,27 +533,28 @@ static void finish_run(struct loop *L, struct loop_slot *s)
 	failed = !run_result_passed(r) && !run_result_skipped(r);
 	if (failed && c->has_failure_re && !output_matches(&c->failure_re, s))
 		failed = false; /* --failure: only matching output fails */
-	else if (failed && c->has_ignore_re &&
-		 output_matches(&c->ignore_re, s))
+	else if (failed && c->has_ignore_re && output_matches(&c->ignore_re, s))
 		failed = false, L->ignored++;
 	L->finished++;
 	stats_hist_add(&L->hist, r->duration_ns);
 	if (failed) {
 		L->failed++;
 		verdict = "failed";
-		stats_failure_signature(&sig, r->timed_out ? "timed out" :
-					desc.buf, s->err_path, s->out_path);
+		stats_failure_signature(&sig,
+					r->timed_out ? "timed out" : desc.buf,
+					s->err_path, s->out_path);
 		stats_groups_add(&L->groups, sig.buf, s->run.dir);
 		if (!L->have_failure) {
 			L->have_failure = true;
 			L->first_failure_dir = xstrdup(s->run.dir);
 			L->first_failure_thread = s->thread;
 			L->first_failure_run = s->attempts - 1;
-			L->first_failure_gocrash = r->exited ?
-				xstrfmt("exited with code %d", r->exit_code) :
-				r->signal ? xstrfmt("terminated by signal %d",
-						    r->signal) :
-				xstrdup(desc.buf);
+			L->first_failure_gocrash =
+				r->exited   ? xstrfmt("exited with code %d",
+						      r->exit_code)
+				: r->signal ? xstrfmt("terminated by signal %d",
+						      r->signal)
+					    : xstrdup(desc.buf);
 		}
 	} else if (run_result_skipped(r)) {
 		L->skipped++;
@@ -559,9 +569,8 @@ static void finish_run(struct loop *L, struct loop_slot *s)
 			log_line(L, s, "FAILED: %s (see %s)", desc.buf,
 				 s->run.dir);
 		else
-			log_line(L, s, "FAILED: %s after %s (see %s)",
-				 desc.buf, duration_str(r->duration_ns),
-				 s->run.dir);
+			log_line(L, s, "FAILED: %s after %s (see %s)", desc.buf,
+				 duration_str(r->duration_ns), s->run.dir);
 	} else if (!c->gocrash) {
 		if (keep)
 			log_line(L, s, "%s after %s (see %s)", verdict,
@@ -719,7 +728,8 @@ static void print_summary(struct loop *L)
 	strbuf_addf(&sb, "\n%llu run%s in ", L->finished,
 		    L->finished == 1 ? "" : "s");
 	duration_format(&sb, clock_now_ns() - L->start_ns);
-	strbuf_addf(&sb, ", %llu failed: failure rate %.2f%% "
+	strbuf_addf(&sb,
+		    ", %llu failed: failure rate %.2f%% "
 		    "(95%% confidence %.2f%%..%.2f%%), seed %llu\n",
 		    L->failed, rate, 100.0 * lo, 100.0 * hi,
 		    (unsigned long long)c->seed);
@@ -738,9 +748,10 @@ static void print_summary(struct loop *L)
 		strbuf_addf(&sb, "ignored: %llu failure%s matching --ignore\n",
 			    L->ignored, L->ignored == 1 ? "" : "s");
 	if (L->interrupted)
-		strbuf_addf(&sb, "interrupted: %llu run%s killed before "
-			    "they ended\n", L->interrupted,
-			    L->interrupted == 1 ? "" : "s");
+		strbuf_addf(&sb,
+			    "interrupted: %llu run%s killed before "
+			    "they ended\n",
+			    L->interrupted, L->interrupted == 1 ? "" : "s");
 	if (L->groups.nr) {
 		strbuf_addstr(&sb, "failures by signature:\n");
 		for (size_t i = 0; i < L->groups.nr; i++)
@@ -799,7 +810,8 @@ static int check_start_dir(struct loop *L)
 	if (c->cwd[0] == '/' || !strcmp(c->cwd, "..") ||
 	    !strncmp(c->cwd, "../", 3) || strstr(c->cwd, "/../"))
 		return error("--cwd '%s' must be a relative path inside the "
-			     "slate", c->cwd);
+			     "slate",
+			     c->cwd);
 	if (L->slate.ops && strcmp(slate_backend(&L->slate), "none") &&
 	    strcmp(slate_backend(&L->slate), "zfs") && src) {
 		dir = path_join(src, c->cwd);
@@ -811,7 +823,8 @@ static int check_start_dir(struct loop *L)
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		ret = error("--cwd: '%s' is not a directory in the slate "
-			    "('%s')", c->cwd, dir);
+			    "('%s')",
+			    c->cwd, dir);
 	free(dir);
 	return ret;
 }
@@ -830,7 +843,8 @@ static int loop_main(struct loop_config *c)
 		return EXIT_USAGE;
 	if (c->gocrash && L.slate.source && !strchr(L.slate.source, '@')) {
 		error("bad syntax for snapshot name (missing '@'): '%s' "
-		      "(expected POOL/DATASET@SNAPSHOT)", L.slate.source);
+		      "(expected POOL/DATASET@SNAPSHOT)",
+		      L.slate.source);
 		slate_close(&L.slate);
 		return EXIT_USAGE;
 	}
@@ -853,30 +867,31 @@ static int loop_main(struct loop_config *c)
 		printf("using snapshot:  %s\n", L.slate.source);
 		printf("working dataset: %s\n", L.slate.work_dataset);
 		printf("concurrency:     %d\n", c->concurrency);
-		printf("save results:    %s\n", c->keep_success ?
-		       "for all runs" : "for failed runs only");
+		printf("save results:    %s\n",
+		       c->keep_success ? "for all runs"
+				       : "for failed runs only");
 		if (c->stop_after)
 			printf("stop:            after all threads do %llu "
-			       "run%s\n", c->stop_after,
-			       c->stop_after == 1 ? "" : "s");
+			       "run%s\n",
+			       c->stop_after, c->stop_after == 1 ? "" : "s");
 		else
 			printf("stop:            after any run fails\n");
 		printf("\ncreated zfs dataset \"%s\"\n", L.slate.work_dataset);
 		fflush(stdout);
 	} else if (!c->quiet) {
-		fprintf(stderr, "ordeal loop: seed %llu, slate %s, "
+		fprintf(stderr,
+			"ordeal loop: seed %llu, slate %s, "
 			"concurrency %d, evidence in %s\n",
-			(unsigned long long)c->seed,
-			slate_backend(&L.slate), c->concurrency,
-			L.slate.work);
+			(unsigned long long)c->seed, slate_backend(&L.slate),
+			c->concurrency, L.slate.work);
 	}
 
 	L.devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	L.slots = xcalloc((size_t)c->concurrency, sizeof(*L.slots));
 	for (int i = 0; i < c->concurrency; i++) {
 		L.slots[i].out_fd = L.slots[i].err_fd = -1;
-		L.slots[i].thread = c->replay_thread >= 0 ? c->replay_thread
-							  : i;
+		L.slots[i].thread =
+			c->replay_thread >= 0 ? c->replay_thread : i;
 		if (c->replay_thread >= 0)
 			L.slots[i].attempts = (unsigned long long)c->replay_run;
 	}
@@ -938,8 +953,9 @@ static int loop_main(struct loop_config *c)
 		while (cp) {
 			finish_run(&L, cp->data);
 			/* Collect whatever else ended, without waiting. */
-			cp = run_command_interrupted() ? NULL :
-			     run_command_wait_any(0);
+			cp = run_command_interrupted()
+				     ? NULL
+				     : run_command_wait_any(0);
 		}
 	}
 
@@ -955,13 +971,15 @@ static int loop_main(struct loop_config *c)
 		/* Slots whose slate was made but whose run never started. */
 		for (int i = 0; i < c->concurrency; i++)
 			if (L.slots[i].busy)
-				release_slot(&L, &L.slots[i],
-					     c->keep_success, "interrupted");
+				release_slot(&L, &L.slots[i], c->keep_success,
+					     "interrupted");
 		if (!c->quiet)
-			fprintf(stderr, "ordeal: interrupted by signal %s: "
+			fprintf(stderr,
+				"ordeal: interrupted by signal %s: "
 				"stopped\n",
-				signal_name(run_command_interrupted()) ?
-				signal_name(run_command_interrupted()) : "?");
+				signal_name(run_command_interrupted())
+					? signal_name(run_command_interrupted())
+					: "?");
 	}
 	/* Anything a run left behind that escaped its group. */
 	run_command_kill_all();
@@ -1063,8 +1081,7 @@ int cmd_loop(int argc, const char **argv)
 		OPT_STRING(0, "seed", &seed_str, "n", "replay this seed"),
 		OPT_STRING(0, "replay", &replay, "t:r",
 			   "run only thread t's attempt r (with --seed)"),
-		OPT_BOOL('q', "quiet", &c.quiet,
-			 "no per-run or status lines"),
+		OPT_BOOL('q', "quiet", &c.quiet, "no per-run or status lines"),
 		OPT_BOOL(0, "json", &c.json,
 			 "one JSON object per finished run on stdout"),
 		OPT_END(),
@@ -1086,8 +1103,8 @@ int cmd_loop(int argc, const char **argv)
 		goto out;
 	}
 	if (!c.stop_after || !c.count) {
-		error("--%s must be at least 1", !c.count ? "count" :
-		      "stop-after");
+		error("--%s must be at least 1",
+		      !c.count ? "count" : "stop-after");
 		goto out;
 	}
 	if (c.stop_after == NOT_GIVEN)
@@ -1133,7 +1150,8 @@ int cmd_loop(int argc, const char **argv)
 		if (t < 0 || t >= MAX_CONCURRENCY || r < 0 || *end ||
 		    r > INT32_MAX) {
 			error("--replay expects THREAD:RUN (e.g. 0:17), not "
-			      "'%s'", replay);
+			      "'%s'",
+			      replay);
 			goto out;
 		}
 		if (!seed_str) {
@@ -1163,7 +1181,7 @@ int cmd_gocrash(int argc, const char **argv)
 {
 	struct loop_config c;
 	unsigned long long concurrency = 2;
-	static const char *all_bash[] = { "bash", "./all.bash", NULL };
+	static const char *all_bash[] = {"bash", "./all.bash", NULL};
 	char *spec;
 	int ret;
 	struct option opts[] = {
@@ -1181,9 +1199,10 @@ int cmd_gocrash(int argc, const char **argv)
 	loop_config_init(&c);
 	argc = parse_options(argc, argv, opts, gocrash_usage, 0);
 	if (argc != 1) {
-		error(argc ? "gocrash takes one snapshot, not %d arguments" :
-		      "missing <SNAPSHOT>: a ZFS snapshot for a dataset "
-		      "containing \"goroot\" (POOL/DS@SNAP)", argc);
+		error(argc ? "gocrash takes one snapshot, not %d arguments"
+			   : "missing <SNAPSHOT>: a ZFS snapshot for a dataset "
+			     "containing \"goroot\" (POOL/DS@SNAP)",
+		      argc);
 		loop_config_release(&c);
 		return EXIT_USAGE;
 	}
@@ -1202,7 +1221,8 @@ int cmd_gocrash(int argc, const char **argv)
 		c.stop_after = 0;
 	if (!strchr(argv[0], '@')) {
 		error("bad syntax for snapshot name (missing '@'): '%s' "
-		      "(expected POOL/DATASET@SNAPSHOT)", argv[0]);
+		      "(expected POOL/DATASET@SNAPSHOT)",
+		      argv[0]);
 		loop_config_release(&c);
 		return EXIT_USAGE;
 	}

@@ -99,19 +99,22 @@ struct slate_ops {
 
 struct slate {
 	const struct slate_ops *ops;
-	char *spec;	   /* as given: "overlay:src" */
-	char *source;	   /* DIR, SUBVOL or POOL/DS@SNAP; NULL for none */
-	char *work;	   /* the working area (absolute), after slate_open */
-	char *prefix;	   /* "ordeal", "gocrash": the working area's name */
+	char *spec;	    /* as given: "overlay:src" */
+	char *source;	    /* DIR, SUBVOL or POOL/DS@SNAP; NULL for none */
+	char *work;	    /* the working area (absolute), after slate_open */
+	char *prefix;	    /* "ordeal", "gocrash": the working area's name */
 	char *work_dataset; /* zfs only: POOL/DS/<prefix>-<ms> */
 	int64_t created_ms; /* the <ms> in the working area's name */
-	bool quiet;	   /* no "created zfs dataset" style notes */
-	bool unprivileged; /* overlay: mount in the child's user namespace */
-	bool auto_chosen;  /* auto: ops is the backend it settled on */
-	void *priv;	   /* the backend's */
+	bool quiet;	    /* no "created zfs dataset" style notes */
+	bool unprivileged;  /* overlay: mount in the child's user namespace */
+	bool auto_chosen;   /* auto: ops is the backend it settled on */
+	void *priv;	    /* the backend's */
 };
 
-#define SLATE_INIT { NULL }
+#define SLATE_INIT                                                             \
+	{                                                                      \
+		NULL                                                           \
+	}
 
 struct slate_run {
 	struct slate *slate; /* set by slate_run_create */
@@ -137,7 +140,10 @@ struct slate_run {
 	void *priv;
 };
 
-#define SLATE_RUN_INIT { 0 }
+#define SLATE_RUN_INIT                                                         \
+	{                                                                      \
+		0                                                              \
+	}
 
 /*
  * Parse SPEC ("none", "copy:DIR", ...) into `s`, without touching the
@@ -156,8 +162,7 @@ int slate_open(struct slate *s, const char *workdir, const char *prefix);
 const char *slate_backend(const struct slate *s);
 
 /* Make run `run` of thread `thread`'s slate and evidence dir. */
-int slate_run_create(struct slate *s, struct slate_run *r, int thread,
-		     int run);
+int slate_run_create(struct slate *s, struct slate_run *r, int thread, int run);
 
 /* For child_process.pre_exec: `data` is the struct slate_run. */
 int slate_run_pre_exec(void *data);

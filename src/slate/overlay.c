@@ -58,15 +58,19 @@ static void overlay_fix_message(struct strbuf *why, const struct slate *s,
 	strbuf_addf(why, "cannot mount an overlay on '%s'%s: %s; ", s->source,
 		    userns ? " in a user namespace" : "", strerror(err));
 	if (err == EPERM || err == EACCES || err == ENOSPC || err == EINVAL)
-		strbuf_addf(why, "run as root, or enable unprivileged user "
+		strbuf_addf(why,
+			    "run as root, or enable unprivileged user "
 			    "namespaces (sysctl kernel."
 			    "unprivileged_userns_clone=1 and "
 			    "user.max_user_namespaces > 0; Linux 5.11 or "
-			    "later), or use --slate copy:%s", s->source);
+			    "later), or use --slate copy:%s",
+			    s->source);
 	else
-		strbuf_addf(why, "check that the working area '%s' is not on "
+		strbuf_addf(why,
+			    "check that the working area '%s' is not on "
 			    "an overlay or network filesystem (--workdir), "
-			    "or use --slate copy:%s", s->work, s->source);
+			    "or use --slate copy:%s",
+			    s->work, s->source);
 }
 
 static int overlay_open(struct slate *s, struct strbuf *why)
@@ -103,7 +107,7 @@ static int overlay_open(struct slate *s, struct strbuf *why)
 	}
 	{
 		struct child_process cp = CHILD_PROCESS_INIT;
-		const char *dirs[4] = { st->lower, upper, work, root };
+		const char *dirs[4] = {st->lower, upper, work, root};
 
 		strvec_push(&cp.args, "/");
 		cp.in = cp.out = cp.err = CHILD_NULL;
@@ -113,7 +117,8 @@ static int overlay_open(struct slate *s, struct strbuf *why)
 			overlay_fix_message(why, s, cp.result.spawn_errno,
 					    true);
 		} else if (!cp.result.exited || cp.result.exit_code) {
-			strbuf_addf(why, "cannot mount an overlay on '%s' in "
+			strbuf_addf(why,
+				    "cannot mount an overlay on '%s' in "
 				    "a user namespace (probe ended badly)",
 				    s->source);
 		} else {
@@ -140,8 +145,7 @@ static int overlay_create(struct slate *s, struct slate_run *r)
 	if (make_layer_dirs(r->dir, &upper, &work, &r->root) < 0) {
 		free(upper);
 		free(work);
-		return error_errno("cannot create the layers in '%s'",
-				   r->dir);
+		return error_errno("cannot create the layers in '%s'", r->dir);
 	}
 	if (strlen(upper) >= sizeof(o->upper) ||
 	    strlen(work) >= sizeof(o->work)) {
@@ -158,8 +162,7 @@ static int overlay_create(struct slate *s, struct slate_run *r)
 		return 0;
 	}
 	if (os_mount_overlay(st->lower, o->upper, o->work, r->root) < 0)
-		return error_errno("cannot mount an overlay on '%s'",
-				   r->root);
+		return error_errno("cannot mount an overlay on '%s'", r->root);
 	return 0;
 }
 

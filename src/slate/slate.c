@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 static const struct slate_ops *const backends[] = {
-	&slate_none_ops,    &slate_copy_ops, &slate_reflink_ops,
+	&slate_none_ops,    &slate_copy_ops,  &slate_reflink_ops,
 	&slate_overlay_ops, &slate_btrfs_ops, &slate_zfs_ops,
 	&slate_auto_ops,
 };
@@ -37,14 +37,17 @@ int slate_parse(struct slate *s, const char *spec)
 		if (o == &slate_none_ops) {
 			if (colon)
 				return error("slate 'none' takes no argument "
-					     "(got '%s')", spec);
+					     "(got '%s')",
+					     spec);
 		} else if (!colon || !colon[1]) {
 			return error("slate '%s' needs a %s: '%s:%s'", o->name,
-				     o == &slate_zfs_ops ? "snapshot" :
-				     o == &slate_btrfs_ops ? "subvolume" :
-				     "directory", o->name,
-				     o == &slate_zfs_ops ? "POOL/DS@SNAP" :
-				     o == &slate_btrfs_ops ? "SUBVOL" : "DIR");
+				     o == &slate_zfs_ops     ? "snapshot"
+				     : o == &slate_btrfs_ops ? "subvolume"
+							     : "directory",
+				     o->name,
+				     o == &slate_zfs_ops     ? "POOL/DS@SNAP"
+				     : o == &slate_btrfs_ops ? "SUBVOL"
+							     : "DIR");
 		}
 		s->ops = o;
 		s->spec = xstrdup(spec);
@@ -101,15 +104,15 @@ int slate_open(struct slate *s, const char *workdir, const char *prefix)
 		}
 		if (stat(base, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			error("working directory '%s' %s", base,
-			      errno == ENOENT ? "does not exist" :
-			      "is not a directory");
+			      errno == ENOENT ? "does not exist"
+					      : "is not a directory");
 			free(src);
 			goto out;
 		}
 		if (src && path_is_inside(base, src)) {
 			error("the working directory '%s' is inside the slate "
-			      "source '%s': give --workdir outside it", base,
-			      src);
+			      "source '%s': give --workdir outside it",
+			      base, src);
 			free(src);
 			goto out;
 		}
@@ -120,13 +123,14 @@ int slate_open(struct slate *s, const char *workdir, const char *prefix)
 		for (int i = 1; mkdir(s->work, 0777) < 0; i++) {
 			if (errno != EEXIST || i > 100) {
 				error_errno("cannot create the working area "
-					    "'%s'", s->work);
+					    "'%s'",
+					    s->work);
 				goto out;
 			}
 			free(s->work);
 			s->work = xstrfmt("%s/%s-%lld-%d",
-					  strcmp(base, "/") ? base : "",
-					  prefix, (long long)s->created_ms, i);
+					  strcmp(base, "/") ? base : "", prefix,
+					  (long long)s->created_ms, i);
 		}
 	}
 	s->prefix = xstrdup(prefix);
@@ -153,8 +157,7 @@ static char *scratch_dir(const struct slate *s, int thread)
 	return xstrfmt("%s/.thread-%d", s->work, thread);
 }
 
-int slate_run_create(struct slate *s, struct slate_run *r, int thread,
-		     int run)
+int slate_run_create(struct slate *s, struct slate_run *r, int thread, int run)
 {
 	r->slate = s;
 	r->thread = thread;
@@ -236,8 +239,8 @@ int slate_run_discard(struct slate *s, struct slate_run *r)
 			return 0;
 		r->reused_dir = false;
 	}
-	if (!s->ops->own_work_area && r->dir &&
-	    slate_remove_tree(r->dir) < 0 && errno != ENOENT)
+	if (!s->ops->own_work_area && r->dir && slate_remove_tree(r->dir) < 0 &&
+	    errno != ENOENT)
 		return error_errno("cannot remove '%s'", r->dir);
 	return 0;
 }
@@ -330,8 +333,7 @@ static void process_name(const char *pid, char *buf, size_t size)
 }
 
 /* Mounts strictly below `abs` (they keep it busy): "a tmpfs mount at X". */
-static int describe_mounts_below(struct strbuf *sb, const char *abs,
-				 int found)
+static int describe_mounts_below(struct strbuf *sb, const char *abs, int found)
 {
 	FILE *fp = fopen("/proc/self/mounts", "re");
 	struct strbuf line = STRBUF_INIT;
@@ -463,8 +465,8 @@ bool slate_check_dir(const char *path, const char *what, struct strbuf *why)
 
 	if (stat(path, &st) < 0) {
 		strbuf_addf(why, "%s '%s' %s", what, path,
-			    errno == ENOENT ? "does not exist" :
-			    strerror(errno));
+			    errno == ENOENT ? "does not exist"
+					    : strerror(errno));
 		return false;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -522,15 +524,17 @@ static int copy_dir_fd(int sfd, int dfd, struct strbuf *path, bool reflink,
 			int s2, d2;
 
 			if (mkdirat(dfd, n, 0700) < 0 ||
-			    (s2 = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY |
-					 O_NOFOLLOW | O_CLOEXEC)) < 0) {
+			    (s2 = openat(dirfd(d), n,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						 O_CLOEXEC)) < 0) {
 				strbuf_addf(why, "cannot copy '%s': %s",
 					    path->buf, strerror(errno));
 				ret = -1;
 				break;
 			}
-			d2 = openat(dfd, n, O_RDONLY | O_DIRECTORY |
-				    O_NOFOLLOW | O_CLOEXEC);
+			d2 = openat(dfd, n,
+				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					    O_CLOEXEC);
 			if (d2 < 0) {
 				close(s2);
 				strbuf_addf(why, "cannot copy '%s': %s",
@@ -547,14 +551,16 @@ static int copy_dir_fd(int sfd, int dfd, struct strbuf *path, bool reflink,
 			}
 			close(d2);
 		} else if (S_ISREG(st.st_mode)) {
-			int s2 = openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW |
-					O_CLOEXEC);
-			int d2 = openat(dfd, n, O_WRONLY | O_CREAT | O_EXCL |
-					O_NOFOLLOW | O_CLOEXEC,
+			int s2 = openat(dirfd(d), n,
+					O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			int d2 = openat(dfd, n,
+					O_WRONLY | O_CREAT | O_EXCL |
+						O_NOFOLLOW | O_CLOEXEC,
 					st.st_mode & 07777);
 
 			if (s2 < 0 || d2 < 0 ||
-			    (st.st_size && copy_file_data(s2, d2, reflink) < 0) ||
+			    (st.st_size &&
+			     copy_file_data(s2, d2, reflink) < 0) ||
 			    fchmod(d2, st.st_mode & 07777) < 0 ||
 			    futimens(d2, times) < 0) {
 				int err = errno;

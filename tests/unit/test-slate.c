@@ -85,7 +85,7 @@ static void test_copy_tree(void **state)
 	struct strbuf why = STRBUF_INIT;
 	struct stat st;
 	char buf[64], *src = at("src"), *dst = at("dst"), *p;
-	struct timespec times[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct timespec times[2] = {{1000000000, 0}, {1000000000, 0}};
 	ssize_t n;
 
 	(void)state;
