@@ -308,8 +308,8 @@ static int start_run(struct loop *L, struct loop_slot *s)
 	s->attempts++;
 	L->started++;
 	s->seed = run_seed(c->seed, s->thread, attempt);
-	s->out_path = path_join(s->run.dir, c->stdout_name);
-	s->err_path = path_join(s->run.dir, c->stderr_name);
+	s->out_path = path_join(s->run.live_dir, c->stdout_name);
+	s->err_path = path_join(s->run.live_dir, c->stderr_name);
 
 	child_process_init(cp);
 	for (const char **a = c->argv; *a; a++)
@@ -489,6 +489,14 @@ static void write_result_json(struct loop *L, struct loop_slot *s,
 	strbuf_release(&extra);
 }
 
+/* Keep the run's slate and evidence dir (before writing result.json:
+ * the dir may only get its final name here). */
+static void keep_slot(struct loop *L, struct loop_slot *s, const char *why)
+{
+	if (slate_run_keep(&L->slate, &s->run, why) < 0)
+		L->fatal = L->stopping = true;
+}
+
 /* Clean up a slot after its run: keep or discard, then reset. */
 static void release_slot(struct loop *L, struct loop_slot *s, bool keep,
 			 const char *why)
@@ -523,8 +531,10 @@ static void finish_run(struct loop *L, struct loop_slot *s)
 	if (s->halted || r->interrupted) {
 		/* Killed by us: not a result either way. */
 		L->interrupted++;
-		if (c->keep_success)
+		if (c->keep_success) {
+			keep_slot(L, s, "interrupted");
 			write_result_json(L, s, "interrupted");
+		}
 		release_slot(L, s, c->keep_success, "interrupted");
 		strbuf_release(&desc);
 		return;
@@ -579,8 +589,10 @@ static void finish_run(struct loop *L, struct loop_slot *s)
 			log_line(L, s, "%s after %s", verdict,
 				 duration_str(r->duration_ns));
 	}
-	if (keep)
+	if (keep) {
+		keep_slot(L, s, verdict);
 		write_result_json(L, s, verdict);
+	}
 	if (c->json)
 		json_run_line(L, s, verdict, desc.buf, failed ? sig.buf : NULL,
 			      keep);

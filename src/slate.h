@@ -82,6 +82,12 @@ struct slate_ops {
 	 * most of a fast run's cost).
 	 */
 	bool reuse_run_dir;
+	/*
+	 * The run itself needs no dir (none): its files stay in the
+	 * per-thread scratch dir (r->live_dir) during the run, which is
+	 * renamed to r->dir only when the run is kept.
+	 */
+	bool dir_on_keep;
 	/* Make the run's slate (r->dir already exists unless zfs). */
 	int (*create)(struct slate *s, struct slate_run *r);
 	/* In the child after fork, before exec; async-signal-safe enough
@@ -121,6 +127,10 @@ struct slate_run {
 	int thread, run;
 	char *name; /* "thread-T-run-R" */
 	char *dir;  /* evidence dir, absolute */
+	/* Where the run's files (stdout, stderr) are while it runs: r->dir,
+	 * or for dir_on_keep backends a scratch dir until slate_run_keep()
+	 * renames it to r->dir.  Write result.json after keeping. */
+	char *live_dir;
 	char *root; /* where the command starts; NULL: the caller's cwd */
 	/* For the child: set when the slate must be made there (an overlay
 	 * in a new user+mount namespace).  Use slate_run_pre_exec. */

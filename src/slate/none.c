@@ -22,7 +22,7 @@ static int none_destroy(struct slate *s UNUSED, struct slate_run *r UNUSED)
 
 const struct slate_ops slate_none_ops = {
 	.name = "none",
-	.reuse_run_dir = true,
+	.dir_on_keep = true,
 	.open = none_open,
 	.create = none_create,
 	.destroy = none_destroy,

@@ -163,7 +163,13 @@ int slate_run_create(struct slate *s, struct slate_run *r, int thread, int run)
 	r->thread = thread;
 	r->run = run;
 	r->name = xstrfmt("thread-%d-run-%d", thread, run);
-	if (!s->ops->own_work_area) {
+	if (s->ops->dir_on_keep) {
+		r->dir = path_join(s->work, r->name);
+		r->live_dir = scratch_dir(s, thread);
+		if (mkdir(r->live_dir, 0777) < 0 && errno != EEXIST)
+			return error_errno("cannot create '%s'", r->live_dir);
+		r->reused_dir = true;
+	} else if (!s->ops->own_work_area) {
 		r->dir = path_join(s->work, r->name);
 		bool renamed = false;
 
@@ -178,10 +184,12 @@ int slate_run_create(struct slate *s, struct slate_run *r, int thread, int run)
 		r->reused_dir = s->ops->reuse_run_dir;
 	}
 	if (s->ops->create(s, r) < 0) {
-		if (!s->ops->own_work_area)
+		if (!s->ops->own_work_area && !s->ops->dir_on_keep)
 			slate_remove_tree(r->dir);
 		return -1;
 	}
+	if (!r->live_dir && r->dir)
+		r->live_dir = xstrdup(r->dir);
 	r->live = true;
 	return 0;
 }
@@ -216,6 +224,14 @@ int slate_run_keep(struct slate *s, struct slate_run *r, const char *why)
 	if (!r->live)
 		return 0;
 	r->live = false;
+	if (s->ops->dir_on_keep) {
+		r->reused_dir = false;
+		if (rename(r->live_dir, r->dir) < 0)
+			return error_errno("cannot keep '%s' as '%s'",
+					   r->live_dir, r->dir);
+		free(r->live_dir);
+		r->live_dir = xstrdup(r->dir);
+	}
 	if (s->ops->keep)
 		ret = s->ops->keep(s, r);
 	if (why)
@@ -230,6 +246,8 @@ int slate_run_discard(struct slate *s, struct slate_run *r)
 	r->live = false;
 	if (s->ops->destroy(s, r) < 0)
 		return -1;
+	if (s->ops->dir_on_keep)
+		return 0; /* the scratch dir serves the thread's next run */
 	if (r->reused_dir) {
 		char *scratch = scratch_dir(s, r->thread);
 		int ret = rename(r->dir, scratch);
@@ -249,6 +267,7 @@ void slate_run_clear(struct slate_run *r)
 {
 	free(r->name);
 	free(r->dir);
+	free(r->live_dir);
 	free(r->root);
 	free(r->start_dir);
 	free(r->dataset);
@@ -287,7 +306,7 @@ static void remove_scratch_dirs(const struct slate *s)
 
 void slate_close(struct slate *s)
 {
-	if (s->ops && s->ops->reuse_run_dir)
+	if (s->ops && (s->ops->reuse_run_dir || s->ops->dir_on_keep))
 		remove_scratch_dirs(s);
 	if (s->ops && s->ops->close)
 		s->ops->close(s);

@@ -176,19 +176,33 @@ static void test_none_and_copy_life_cycle(void **state)
 	assert_int_equal(mkdir(work, 0755), 0);
 	write_file("lc-src/f", "x\n", 0644);
 
-	/* none: the run dir is reused between runs, kept ones stay. */
+	/* none: the files live in a per-thread scratch dir during the
+	 * run; it becomes thread-T-run-R only when kept. */
 	assert_int_equal(slate_parse(&s, "none"), 0);
 	assert_int_equal(slate_open(&s, work, "ordeal"), 0);
 	assert_true(path_is_inside(s.work, work));
 	assert_int_equal(slate_run_create(&s, &r, 0, 0), 0);
 	assert_null(r.root);
 	assert_string_equal(r.name, "thread-0-run-0");
-	assert_int_equal(stat(r.dir, &st), 0);
+	assert_int_equal(stat(r.live_dir, &st), 0);
+	assert_int_equal(stat(r.dir, &st), -1);
 	assert_int_equal(slate_run_discard(&s, &r), 0);
 	assert_int_equal(stat(r.dir, &st), -1);
 	slate_run_clear(&r);
 	assert_int_equal(slate_run_create(&s, &r, 0, 1), 0);
+	write_file("lc-work/x", "", 0600); /* unrelated: just a file */
+	p = path_join(r.live_dir, "stdout");
+	strbuf_addstr(&sb, "out\n");
+	assert_int_equal(strbuf_write_file(&sb, p), 0);
+	strbuf_reset(&sb);
+	free(p);
 	assert_int_equal(slate_run_keep(&s, &r, "failed"), 0);
+	assert_string_equal(r.live_dir, r.dir);
+	p = path_join(r.dir, "stdout");
+	assert_true(strbuf_read_file(&sb, p, 0) > 0);
+	assert_string_equal(sb.buf, "out\n");
+	strbuf_reset(&sb);
+	free(p);
 	p = path_join(r.dir, "status");
 	assert_true(strbuf_read_file(&sb, p, 0) > 0);
 	assert_string_equal(sb.buf, "failed\n");
