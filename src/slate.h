@@ -115,6 +115,8 @@ struct slate {
 	bool unprivileged;  /* overlay: mount in the child's user namespace */
 	bool auto_chosen;   /* auto: ops is the backend it settled on */
 	void *priv;	    /* the backend's */
+	char *scratch;	    /* per thread: its scratch run dir exists */
+	size_t nr_scratch;
 };
 
 #define SLATE_INIT                                                             \

@@ -157,6 +157,27 @@ static char *scratch_dir(const struct slate *s, int thread)
 	return xstrfmt("%s/.thread-%d", s->work, thread);
 }
 
+/*
+ * Whether thread's scratch dir exists (value -1: ask; 0/1: set).  Known
+ * per thread so a passing run costs no mkdir.
+ */
+static bool scratch_ready(struct slate *s, int thread, int value)
+{
+	if (thread < 0)
+		return false;
+	if ((size_t)thread >= s->nr_scratch) {
+		if (value < 0)
+			return false;
+		s->scratch = xrealloc(s->scratch, (size_t)thread + 1);
+		memset(s->scratch + s->nr_scratch, 0,
+		       (size_t)thread + 1 - s->nr_scratch);
+		s->nr_scratch = (size_t)thread + 1;
+	}
+	if (value >= 0)
+		s->scratch[thread] = (char)value;
+	return s->scratch[thread];
+}
+
 int slate_run_create(struct slate *s, struct slate_run *r, int thread, int run)
 {
 	r->slate = s;
@@ -166,8 +187,13 @@ int slate_run_create(struct slate *s, struct slate_run *r, int thread, int run)
 	if (s->ops->dir_on_keep) {
 		r->dir = path_join(s->work, r->name);
 		r->live_dir = scratch_dir(s, thread);
-		if (mkdir(r->live_dir, 0777) < 0 && errno != EEXIST)
-			return error_errno("cannot create '%s'", r->live_dir);
+		/* The scratch dir exists unless the last run was kept. */
+		if (!scratch_ready(s, thread, -1)) {
+			if (mkdir(r->live_dir, 0777) < 0 && errno != EEXIST)
+				return error_errno("cannot create '%s'",
+						   r->live_dir);
+			scratch_ready(s, thread, 1);
+		}
 		r->reused_dir = true;
 	} else if (!s->ops->own_work_area) {
 		r->dir = path_join(s->work, r->name);
@@ -226,6 +252,7 @@ int slate_run_keep(struct slate *s, struct slate_run *r, const char *why)
 	r->live = false;
 	if (s->ops->dir_on_keep) {
 		r->reused_dir = false;
+		scratch_ready(s, r->thread, 0);
 		if (rename(r->live_dir, r->dir) < 0)
 			return error_errno("cannot keep '%s' as '%s'",
 					   r->live_dir, r->dir);
@@ -315,6 +342,7 @@ void slate_close(struct slate *s)
 	free(s->work);
 	free(s->work_dataset);
 	free(s->prefix);
+	free(s->scratch);
 	memset(s, 0, sizeof(*s));
 }
 
