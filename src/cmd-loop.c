@@ -83,7 +83,10 @@ struct loop_slot {
 	int out_fd, err_fd;
 	bool busy;
 	bool halted; /* killed by --halt now, not a result */
-	bool done;   /* this slot's budget is used up */
+	/* The thread's failure as gocrash words it ("" while none). */
+	char gocrash_result[64];
+	bool was_interrupted; /* its last run was killed by us */
+	bool done;	      /* this slot's budget is used up */
 };
 
 struct loop {
@@ -98,7 +101,6 @@ struct loop {
 	bool stopping;
 	bool fatal; /* stopped by an error, not a result */
 	char *first_failure_dir;
-	char *first_failure_gocrash; /* "exited with code 1", as gocrash */
 	int first_failure_thread;
 	unsigned long long first_failure_run;
 	bool have_failure;
@@ -531,6 +533,7 @@ static void finish_run(struct loop *L, struct loop_slot *s)
 	if (s->halted || r->interrupted) {
 		/* Killed by us: not a result either way. */
 		L->interrupted++;
+		s->was_interrupted = true;
 		if (c->keep_success) {
 			keep_slot(L, s, "interrupted");
 			write_result_json(L, s, "interrupted");
@@ -559,13 +562,17 @@ static void finish_run(struct loop *L, struct loop_slot *s)
 			L->first_failure_dir = xstrdup(s->run.dir);
 			L->first_failure_thread = s->thread;
 			L->first_failure_run = s->attempts - 1;
-			L->first_failure_gocrash =
-				r->exited   ? xstrfmt("exited with code %d",
-						      r->exit_code)
-				: r->signal ? xstrfmt("terminated by signal %d",
-						      r->signal)
-					    : xstrdup(desc.buf);
 		}
+		/* How gocrash ends this thread's line. */
+		if (r->exited)
+			snprintf(s->gocrash_result, sizeof(s->gocrash_result),
+				 "exited with code %d", r->exit_code);
+		else if (r->signal)
+			snprintf(s->gocrash_result, sizeof(s->gocrash_result),
+				 "terminated by signal %d", r->signal);
+		else
+			snprintf(s->gocrash_result, sizeof(s->gocrash_result),
+				 "%s", desc.buf);
 	} else if (run_result_skipped(r)) {
 		L->skipped++;
 		verdict = "skipped";
@@ -795,13 +802,16 @@ static void print_gocrash_results(struct loop *L)
 	for (int i = 0; i < L->c->concurrency; i++) {
 		struct loop_slot *s = &L->slots[i];
 		/* gocrash counts the runs that passed before the end. */
-		bool bad = L->have_failure && L->first_failure_thread == i;
-		unsigned long long tries = s->attempts - (bad ? 1 : 0);
+		bool bad = s->gocrash_result[0] != '\0';
+		unsigned long long tries =
+			s->attempts - (bad || s->was_interrupted ? 1 : 0);
 
 		printf("thread %d: %llu tries, result = ", s->thread, tries);
-		if (bad)
+		if (s->was_interrupted)
+			printf("interrupted\n");
+		else if (bad)
 			printf("command failed: \"bash\" \"./all.bash\": %s\n",
-			       L->first_failure_gocrash);
+			       s->gocrash_result);
 		else
 			printf("ok\n");
 	}
@@ -1018,7 +1028,6 @@ static int loop_main(struct loop_config *c)
 		close(L.devnull);
 	free(L.slots);
 	free(L.first_failure_dir);
-	free(L.first_failure_gocrash);
 	free(L.start_dir_abs);
 	stats_groups_clear(&L.groups);
 	slate_close(&L.slate);
