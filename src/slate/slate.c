@@ -536,6 +536,18 @@ static int copy_file_data(int src, int dst, bool reflink)
 	return n < 0 ? -1 : 0;
 }
 
+/* Root copies ownership too, as cp -a does (set by slate_copy_tree). */
+static bool copy_owner;
+
+/* Give the copy the original's owner (before its mode: chown clears
+ * set-user-ID bits). */
+static int keep_owner(int fd, const struct stat *st)
+{
+	if (!copy_owner)
+		return 0;
+	return fchown(fd, st->st_uid, st->st_gid);
+}
+
 /* Copy dir fd `sfd`'s entries into dir fd `dfd`; `path` for messages. */
 static int copy_dir_fd(int sfd, int dfd, struct strbuf *path, bool reflink,
 		       struct strbuf *why)
@@ -590,7 +602,8 @@ static int copy_dir_fd(int sfd, int dfd, struct strbuf *path, bool reflink,
 				break;
 			}
 			ret = copy_dir_fd(s2, d2, path, reflink, why);
-			if (!ret && (fchmod(d2, st.st_mode & 07777) < 0 ||
+			if (!ret && (keep_owner(d2, &st) < 0 ||
+				     fchmod(d2, st.st_mode & 07777) < 0 ||
 				     futimens(d2, times) < 0)) {
 				strbuf_addf(why, "cannot copy '%s': %s",
 					    path->buf, strerror(errno));
@@ -608,6 +621,7 @@ static int copy_dir_fd(int sfd, int dfd, struct strbuf *path, bool reflink,
 			if (s2 < 0 || d2 < 0 ||
 			    (st.st_size &&
 			     copy_file_data(s2, d2, reflink) < 0) ||
+			    keep_owner(d2, &st) < 0 ||
 			    fchmod(d2, st.st_mode & 07777) < 0 ||
 			    futimens(d2, times) < 0) {
 				int err = errno;
@@ -633,10 +647,16 @@ static int copy_dir_fd(int sfd, int dfd, struct strbuf *path, bool reflink,
 					    path->buf, strerror(errno));
 				ret = -1;
 			} else {
+				if (copy_owner)
+					fchownat(dfd, n, st.st_uid, st.st_gid,
+						 AT_SYMLINK_NOFOLLOW);
 				utimensat(dfd, n, times, AT_SYMLINK_NOFOLLOW);
 			}
 		} else if (S_ISFIFO(st.st_mode)) {
-			if (mkfifoat(dfd, n, st.st_mode & 07777) < 0) {
+			if (mkfifoat(dfd, n, st.st_mode & 07777) < 0 ||
+			    (copy_owner &&
+			     (fchownat(dfd, n, st.st_uid, st.st_gid, 0) < 0 ||
+			      fchmodat(dfd, n, st.st_mode & 07777, 0) < 0))) {
 				strbuf_addf(why, "cannot copy fifo '%s': %s",
 					    path->buf, strerror(errno));
 				ret = -1;
@@ -675,9 +695,11 @@ int slate_copy_tree(const char *src, const char *dst, bool reflink,
 		return -1;
 	}
 	strbuf_addstr(&path, src);
+	copy_owner = geteuid() == 0;
 	ret = copy_dir_fd(sfd, dfd, &path, reflink, why);
 	err = errno;
-	if (!ret && fchmod(dfd, st.st_mode & 07777) < 0) {
+	if (!ret &&
+	    (keep_owner(dfd, &st) < 0 || fchmod(dfd, st.st_mode & 07777) < 0)) {
 		err = errno;
 		strbuf_addf(why, "cannot chmod '%s': %s", dst, strerror(err));
 		ret = -1;

@@ -142,6 +142,23 @@ static void test_copy_tree(void **state)
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_size, 0);
 	free(p);
+	if (geteuid() == 0) {
+		/* Root keeps owners (and set-user-ID bits) as cp -a does. */
+		char *s2 = at("src/owned"), *d2 = at("dst2");
+
+		write_file("src/owned", "x", 04755);
+		assert_int_equal(chown(s2, 65534, 65534), 0);
+		assert_int_equal(chmod(s2, 04755), 0);
+		assert_int_equal(slate_copy_tree(src, d2, false, &why), 0);
+		free(s2);
+		s2 = at("dst2/owned");
+		assert_int_equal(stat(s2, &st), 0);
+		assert_int_equal(st.st_uid, 65534);
+		assert_int_equal(st.st_mode & 07777, 04755);
+		assert_int_equal(slate_remove_tree(d2), 0);
+		free(s2);
+		free(d2);
+	}
 
 	/* The destination must not exist; a missing source is an error. */
 	assert_int_equal(slate_copy_tree(src, dst, false, &why), -1);
