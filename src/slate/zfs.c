@@ -164,8 +164,8 @@ static int zfs_create(struct slate *s, struct slate_run *r)
 			      r->dataset, out.buf);
 		/* A clone killed halfway (Ctrl-C) may exist all the same. */
 		strbuf_reset(&out);
-		if (rc > 0 && !zfs(&out, "list", "-H", "-o", "name", r->dataset,
-				   NULL))
+		if (rc > 0 &&
+		    !zfs(&out, "list", "-H", "-o", "name", r->dataset, NULL))
 			destroy_dataset(r->dataset, NULL, false);
 		strbuf_release(&out);
 		return -1;
