@@ -26,7 +26,8 @@
  *     child.pre_exec = slate_run_pre_exec, child.pre_exec_data = &r
  *                                            (only when r.pre_exec is set)
  *     ... run the command in r.root (or r.root/--cwd) ...
- *     slate_run_keep(&s, &r, "failed")       keep r.dir as evidence, or
+ *     slate_run_keep(&s, &r, "failed")       keep r.dir as evidence (then
+ *                                            write result.json there), or
  *     slate_run_discard(&s, &r)              remove the slate and r.dir
  *     slate_run_clear(&r)
  *   slate_close(&s)                          the working area stays (it holds
@@ -37,7 +38,9 @@
  * in slate_open(), before any run starts, and its message names the fix.
  *
  * Where things are, per backend (WORK is the working area):
- *   none     r.dir = WORK/thread-T-run-R,  r.root = NULL (caller's cwd)
+ *   none     r.dir = WORK/thread-T-run-R,  r.root = NULL (caller's cwd);
+ *            while the run runs its files are in r.live_dir, a per-thread
+ *            scratch dir that becomes r.dir only if the run is kept
  *   copy     r.dir = WORK/thread-T-run-R,  r.root = r.dir/slate
  *   reflink  r.dir = WORK/thread-T-run-R,  r.root = r.dir/slate
  *   btrfs    r.dir = WORK/thread-T-run-R,  r.root = r.dir/slate (subvolume)
@@ -47,7 +50,10 @@
  *            created next to the snapshot's dataset (as gocrash); each run
  *            is a clone <work dataset>/thread-T-run-R and
  *            r.dir = r.root = its mountpoint.
- * The caller writes the run's stdout, stderr and result.json into r.dir.
+ * The caller writes the run's stdout and stderr into r.live_dir (== r.dir
+ * except for none) and, after slate_run_keep(), result.json into r.dir.
+ * Passing runs of none and overlay reuse their thread's run dir, so a run
+ * allocates no new inodes where it can be helped.
  *
  * Errors: functions return 0, or -1 after printing with error().
  * Ownership: struct slate and struct slate_run own their strings; release
