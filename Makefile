@@ -68,7 +68,7 @@ ifneq ($(PRELOAD_SRCS),)
 TARGETS += $(BUILD)/libordeal-preload.so
 endif
 
-.PHONY: all check unit demo asan bench install clean check-style help fuzz
+.PHONY: all check unit examples demo asan bench install clean check-style help fuzz
 all: $(TARGETS)
 
 $(BUILD)/%.o: %.c
@@ -114,10 +114,14 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libcore.a $(BUILD)/libordeal.a
 
 unit: $(UNIT_BINS)
 
-check: all unit
+# C programs outside the library (examples/wal, the crash tests' programs).
+examples: all
+	@BUILD=$(BUILD) sh examples/wal/build.sh
+
+check: all unit examples
 	@BUILD=$(BUILD) sh tests/check.sh
 
-demo: all
+demo: all examples
 	@BUILD=$(BUILD) sh examples/demo.sh
 
 asan:

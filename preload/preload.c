@@ -72,6 +72,10 @@ int pl_enabled;
 const char *pl_crash_dir;
 
 static size_t crash_dir_len;
+/* ORDEAL_CRASH_DIR as given (made absolute, normalised) when it differs
+ * from its realpath, e.g. through a symlinked /tmp: rewritten to it. */
+static char *crash_dir_alias;
+static size_t crash_dir_alias_len;
 static unsigned points_on = (1u << P_COUNT) - 1;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct fd_info *fds;
@@ -171,6 +175,8 @@ static void parse_points(const char *list)
 	points_on = on;
 }
 
+static void normalize(char *path);
+
 __attribute__((constructor)) static void preload_init(void)
 {
 	const char *dir = getenv(ORDEAL_ENV_CRASH_DIR);
@@ -189,6 +195,27 @@ __attribute__((constructor)) static void preload_init(void)
 		abs[--crash_dir_len] = '\0';
 	pl_crash_dir = abs;
 	pl_enabled = pl && !strcmp(pl, "1");
+	{
+		char given[2 * PATH_MAX + 2], cwd[PATH_MAX];
+
+		size_t cl, dl = strlen(dir);
+
+		if (dir[0] == '/')
+			cwd[0] = '\0';
+		else if (!getcwd(cwd, sizeof(cwd)))
+			return;
+		cl = strlen(cwd);
+		if (cl + dl + 2 > sizeof(given))
+			return;
+		memcpy(given, cwd, cl);
+		given[cl] = '/';
+		memcpy(given + cl + 1, dir, dl + 1);
+		normalize(given);
+		if (strlen(given) < PATH_MAX && strcmp(given, abs)) {
+			crash_dir_alias = strdup(given);
+			crash_dir_alias_len = crash_dir_alias ? strlen(given) : 0;
+		}
+	}
 }
 
 static void point(enum point p)
@@ -278,6 +305,19 @@ static int resolve(int dirfd, const char *path, char *out)
 		memcpy(out + bl + 1, path, pl + 1);
 	}
 	normalize(out);
+	/* One spelling for the crash directory: its realpath. */
+	if (crash_dir_alias &&
+	    !strncmp(out, crash_dir_alias, crash_dir_alias_len) &&
+	    (out[crash_dir_alias_len] == '/' ||
+	     !out[crash_dir_alias_len])) {
+		size_t rest = strlen(out + crash_dir_alias_len);
+
+		if (crash_dir_len + rest + 1 > PATH_MAX)
+			return -1;
+		memmove(out + crash_dir_len, out + crash_dir_alias_len,
+			rest + 1);
+		memcpy(out, pl_crash_dir, crash_dir_len);
+	}
 	return 0;
 }
 

@@ -4,9 +4,11 @@
  * verifier after every crash, and report a table with the failures kept
  * and a command line reproducing each alone.
  *
- * Every run lives in WORK/NNNN/ (dir/, stdout, stderr, acks, status,
- * verify.out, result.json); WORK is a fresh temporary directory, removed
- * at the end unless something failed or --keep-all.
+ * WORK is a fresh temporary directory: WORK/record/ holds the record run
+ * (its trace), runs happen in one reused directory per -j slot, and a run
+ * that is kept (failed, or --keep-all) becomes WORK/NNNN/ (dir/, stdout,
+ * stderr, acks, status, verify.out, result.json).  WORK is removed at the
+ * end unless something was kept.
  */
 #include "common.h"
 #include "cmd.h"
@@ -26,9 +28,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct crash_pair {
+/* A point seen in the record run: its name and its highest hit. */
+struct crash_point {
 	char *name;
+	unsigned long max;
+};
+
+/* One (point, hit) to crash at; name and max belong to its crash_point. */
+struct crash_pair {
+	const char *name;
 	unsigned long hit;
+	unsigned long max;
+};
+
+/*
+ * The record run's result.  Every process counts from a count its parent
+ * had reached (or from zero after exec), so the hits of a point seen over
+ * all processes are exactly 1..max: a trace line is a new pair iff its
+ * hit is above the point's max so far.  Pairs are in order of first
+ * appearance.
+ */
+struct crash_record {
+	struct crash_point *points;
+	size_t points_nr, points_alloc;
+	struct crash_pair *pairs;
+	size_t nr, alloc;
 };
 
 enum job_phase { JOB_WAITING, JOB_PROGRAM, JOB_VERIFY, JOB_DONE };
@@ -81,18 +105,15 @@ static const char *const sys_points[] = {
 	"unlink", "ftruncate", "close", "open",
 };
 
-/* Words safe to print unquoted in a reproduction command. */
+/* Add `w` to a reproduction command, single-quoted unless it is safe. */
 static void add_quoted(struct strbuf *sb, const char *w)
 {
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789-_./=@,:+";
 	const char *p;
 
-	for (p = w; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
-			    "YZ"
-			    "0123456789-_./=@,:+",
-			    *p))
-			break;
-	if (*w && !*p) {
+	if (*w && strspn(w, safe) == strlen(w)) {
 		strbuf_addstr(sb, w);
 		return;
 	}
@@ -200,9 +221,8 @@ static int validate_syscalls(const char *list)
 				found = 1;
 		if (!found) {
 			error("unknown syscall '%s' in --syscalls (known: "
-			      "write,"
-			      " pwrite, fsync, fdatasync, rename, unlink,"
-			      " ftruncate, close, open)",
+			      "write, pwrite, fsync, fdatasync, rename, "
+			      "unlink, ftruncate, close, open)",
 			      sb.buf);
 			strbuf_release(&sb);
 			return -1;
@@ -335,8 +355,9 @@ static int setup_program(const struct crash_opts *o, struct child_process *cp,
 		strvec_pushf(&cp->env, "ORDEAL_CRASH_TRACE=%s", trace);
 	if (o->preload) {
 		strvec_pushf(&cp->env, "LD_PRELOAD=%s", o->preload);
+		/* --power-loss alone: bookkeeping, no syscall points */
 		strvec_pushf(&cp->env, "ORDEAL_SYSCALLS=%s",
-			     o->syscalls ? o->syscalls : "all");
+			     o->syscalls ? o->syscalls : "none");
 		if (o->power_loss && at)
 			strvec_push(&cp->env, "ORDEAL_POWER_LOSS=1");
 	}
@@ -356,45 +377,58 @@ static int setup_program(const struct crash_opts *o, struct child_process *cp,
 	return 0;
 }
 
-static void add_pair(struct crash_pair **v, size_t *nr, size_t *alloc,
-		     const char *name, unsigned long hit)
+static struct crash_point *find_point(const struct crash_record *rec,
+				      const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < *nr; i++)
-		if ((*v)[i].hit == hit && !strcmp((*v)[i].name, name))
-			return;
-	ALLOC_GROW(*v, *nr + 1, *alloc);
-	(*v)[*nr].name = xstrdup(name);
-	(*v)[(*nr)++].hit = hit;
+	for (i = 0; i < rec->points_nr; i++)
+		if (!strcmp(rec->points[i].name, name))
+			return &rec->points[i];
+	return NULL;
 }
 
-static unsigned long max_hit(const struct crash_pair *v, size_t nr,
-			     const char *name)
+static void record_hit(struct crash_record *rec, const char *name,
+		       unsigned long hit)
 {
-	unsigned long m = 0;
+	struct crash_point *pt = find_point(rec, name);
+
+	if (!pt) {
+		ALLOC_GROW(rec->points, rec->points_nr + 1, rec->points_alloc);
+		pt = &rec->points[rec->points_nr++];
+		pt->name = xstrdup(name);
+		pt->max = 0;
+	}
+	while (pt->max < hit) {
+		ALLOC_GROW(rec->pairs, rec->nr + 1, rec->alloc);
+		rec->pairs[rec->nr].name = pt->name;
+		rec->pairs[rec->nr++].hit = ++pt->max;
+	}
+}
+
+static void crash_record_release(struct crash_record *rec)
+{
 	size_t i;
 
-	for (i = 0; i < nr; i++)
-		if (!strcmp(v[i].name, name) && v[i].hit > m)
-			m = v[i].hit;
-	return m;
+	for (i = 0; i < rec->points_nr; i++)
+		free(rec->points[i].name);
+	free(rec->points);
+	free(rec->pairs);
+	memset(rec, 0, sizeof(*rec));
 }
 
 /* Run the program once, unarmed, tracing every hit. */
-static int record(struct crash_opts *o, struct crash_pair **pairs, size_t *nr)
+static int record(struct crash_opts *o, struct crash_record *rec)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
 	char *base = path_join(o->work, "record");
 	char *dir = path_join(base, "dir"), *trace = path_join(base, "trace");
 	char *out = path_join(base, "output");
 	struct strbuf sb = STRBUF_INIT, line = STRBUF_INIT;
-	size_t alloc = 0;
 	int fds[2] = {-1, -1}, ret = -1;
+	size_t i;
 	FILE *fp;
 
-	*pairs = NULL;
-	*nr = 0;
 	if (prepare_dir(o, base, dir) < 0)
 		goto done;
 	if (setup_program(o, &cp, base, dir, NULL, trace, fds) < 0)
@@ -427,7 +461,7 @@ static int record(struct crash_opts *o, struct crash_pair **pairs, size_t *nr)
 			fclose(fp);
 			goto done;
 		}
-		add_pair(pairs, nr, &alloc, line.buf + n, hit);
+		record_hit(rec, line.buf + n, hit);
 	}
 	if (fp)
 		fclose(fp);
@@ -440,7 +474,10 @@ static int record(struct crash_opts *o, struct crash_pair **pairs, size_t *nr)
 		ret = -2;
 		goto done;
 	}
-	if (!*nr) {
+	/* Pairs borrow their point's max only now that it is final. */
+	for (i = 0; i < rec->nr; i++)
+		rec->pairs[i].max = find_point(rec, rec->pairs[i].name)->max;
+	if (!rec->nr) {
 		error("'%s' hit no crash point in the record run (it exited "
 		      "before the first one%s)",
 		      o->program[0],
@@ -485,102 +522,109 @@ static int parse_point_item(const char *item, char **name, unsigned long *hit)
 	return 0;
 }
 
-/* Choose the (point, hit) pairs to crash at. */
-static int select_pairs(const struct crash_opts *o, struct crash_pair *all,
-			size_t nr, struct crash_pair **out, size_t *out_nr)
+static int cmp_size(const void *a, const void *b)
 {
-	size_t alloc = 0, i;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
-	*out = NULL;
-	*out_nr = 0;
+	return x < y ? -1 : x > y;
+}
+
+/* --max-hits N keeps the first and the last N hits of each point. */
+static bool within_max_hits(const struct crash_opts *o,
+			    const struct crash_pair *p)
+{
+	return !o->max_hits || p->hit <= o->max_hits ||
+	       p->hit + o->max_hits > p->max;
+}
+
+/* Mark the pairs one --points item names; -1 (with an error) if none. */
+static int choose_item(const struct crash_opts *o,
+		       const struct crash_record *rec, const char *item,
+		       bool *chosen)
+{
+	const struct crash_point *pt;
+	unsigned long hit;
+	char *name;
+	size_t i;
+
+	if (parse_point_item(item, &name, &hit) < 0)
+		return -1;
+	pt = find_point(rec, name);
+	if (!pt || hit > pt->max) {
+		struct strbuf known = STRBUF_INIT;
+
+		for (i = 0; i < rec->points_nr; i++)
+			strbuf_addf(&known, "%s%s", i ? ", " : "",
+				    rec->points[i].name);
+		if (!pt)
+			error("crash point '%s' was never hit in the record "
+			      "run (points hit: %s)",
+			      name, known.buf);
+		else
+			error("crash point '%s' was hit only %lu time%s in the "
+			      "record run, not %lu",
+			      name, pt->max, pt->max == 1 ? "" : "s", hit);
+		strbuf_release(&known);
+		free(name);
+		return -1;
+	}
+	for (i = 0; i < rec->nr; i++)
+		if (rec->pairs[i].name == pt->name &&
+		    (hit ? rec->pairs[i].hit == hit
+			 : within_max_hits(o, &rec->pairs[i])))
+			chosen[i] = true;
+	free(name);
+	return 0;
+}
+
+/* Choose the (point, hit) pairs to crash at, in record order. */
+static int select_pairs(const struct crash_opts *o,
+			const struct crash_record *rec,
+			struct crash_pair **out, size_t *out_nr)
+{
+	bool *chosen = xcalloc(rec->nr ? rec->nr : 1, sizeof(*chosen));
+	size_t *idx = xcalloc(rec->nr ? rec->nr : 1, sizeof(*idx));
+	size_t i, n = 0;
+
 	if (o->points) {
 		struct strbuf item = STRBUF_INIT;
 		const char *p = o->points;
 
 		while (*p) {
-			size_t n = strcspn(p, ",");
-			unsigned long hit, max, h;
-			char *name;
+			size_t len = strcspn(p, ",");
 
 			strbuf_setlen(&item, 0);
-			strbuf_add(&item, p, n);
-			p += n + (p[n] == ',');
-			if (!n)
-				continue;
-			if (parse_point_item(item.buf, &name, &hit) < 0) {
+			strbuf_add(&item, p, len);
+			p += len + (p[len] == ',');
+			if (len && choose_item(o, rec, item.buf, chosen) < 0) {
 				strbuf_release(&item);
+				free(chosen);
+				free(idx);
 				return -1;
 			}
-			max = max_hit(all, nr, name);
-			if (!max || hit > max) {
-				struct strbuf known = STRBUF_INIT;
-
-				for (i = 0; i < nr; i++)
-					if (all[i].hit == 1)
-						strbuf_addf(&known, "%s%s",
-							    known.len ? ", "
-								      : "",
-							    all[i].name);
-				if (!max)
-					error("crash point '%s' was never hit "
-					      "in "
-					      "the record run (points hit: %s)",
-					      name, known.buf);
-				else
-					error("crash point '%s' was hit only "
-					      "%lu time%s in the record run, "
-					      "not %lu",
-					      name, max, max == 1 ? "" : "s",
-					      hit);
-				strbuf_release(&known);
-				strbuf_release(&item);
-				free(name);
-				return -1;
-			}
-			for (h = hit ? hit : 1; h <= (hit ? hit : max); h++)
-				if (!o->max_hits || hit || h <= o->max_hits ||
-				    h + o->max_hits > max)
-					add_pair(out, out_nr, &alloc, name, h);
-			free(name);
 		}
 		strbuf_release(&item);
 	} else {
-		for (i = 0; i < nr; i++) {
-			unsigned long max = max_hit(all, nr, all[i].name);
-
-			if (!o->max_hits || all[i].hit <= o->max_hits ||
-			    all[i].hit + o->max_hits > max)
-				add_pair(out, out_nr, &alloc, all[i].name,
-					 all[i].hit);
-		}
+		for (i = 0; i < rec->nr; i++)
+			chosen[i] = within_max_hits(o, &rec->pairs[i]);
 	}
-	if (o->sample && o->sample < *out_nr) {
+	for (i = 0; i < rec->nr; i++)
+		if (chosen[i])
+			idx[n++] = i;
+	if (o->sample && o->sample < n) {
 		struct rng r;
-		size_t *idx = xcalloc(*out_nr, sizeof(*idx)), k, j;
-		struct crash_pair *keep;
 
-		for (k = 0; k < *out_nr; k++)
-			idx[k] = k;
 		rng_init(&r, o->seed);
-		rng_shuffle(&r, idx, *out_nr, sizeof(*idx));
-		/* keep the record order among the chosen */
-		for (k = 1; k < o->sample; k++)
-			for (j = k; j > 0 && idx[j - 1] > idx[j]; j--) {
-				size_t t = idx[j];
-
-				idx[j] = idx[j - 1];
-				idx[j - 1] = t;
-			}
-		keep = xcalloc(o->sample, sizeof(*keep));
-		for (k = 0; k < o->sample; k++)
-			keep[k] = (*out)[idx[k]];
-		for (k = o->sample; k < *out_nr; k++)
-			free((*out)[idx[k]].name);
-		free(*out);
-		free(idx);
-		*out = keep;
-		*out_nr = o->sample;
+		rng_shuffle(&r, idx, n, sizeof(*idx));
+		n = (size_t)o->sample;
+		qsort(idx, n, sizeof(*idx), cmp_size); /* back to record order */
 	}
+	*out = xcalloc(n ? n : 1, sizeof(**out));
+	for (i = 0; i < n; i++)
+		(*out)[i] = rec->pairs[idx[i]];
+	*out_nr = n;
+	free(chosen);
+	free(idx);
 	return 0;
 }
 
@@ -837,14 +881,15 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 			judge_verify(j);
 		}
 		j->duration_ns = clock_now_ns() - j->start_ns;
-		if (j->failed || o->keep_all)
-			keep_run(o, &slots[j->slot], j);
 		if (j->failed) {
 			char *res = path_join(j->base, "result.json");
 
 			run_result_write_json(res, &j->cp, o->seed, NULL);
 			free(res);
 		}
+		/* After the evidence: cp still borrows the slot's paths. */
+		if (j->failed || o->keep_all)
+			keep_run(o, &slots[j->slot], j);
 		free(j->out_path);
 		j->out_path = NULL;
 		child_process_clear(&j->cp);
@@ -925,8 +970,9 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 int cmd_crash(int argc, const char **argv)
 {
 	struct crash_opts o = {0};
-	struct crash_pair *all = NULL, *sel = NULL;
-	size_t all_nr = 0, sel_nr = 0, i;
+	struct crash_record rec = {0};
+	struct crash_pair *sel = NULL;
+	size_t sel_nr = 0;
 	char *prog_path, *abs_program = NULL, *abs_verify = NULL;
 	int ret;
 	struct option options[] = {
@@ -940,7 +986,7 @@ int cmd_crash(int argc, const char **argv)
 			   "preload syscall crash points (write,fsync,... "
 			   "or all)"),
 		OPT_BOOL(0, "power-loss", &o.power_loss,
-			 "at the crash, lose what was not synced"),
+			 "at the crash, lose what was not synced (any point)"),
 		OPT_STRING(0, "from", &o.from, "dir",
 			   "each run starts in a copy of this directory"),
 		OPT_STRING(0, "setup", &o.setup, "cmd",
@@ -1051,7 +1097,7 @@ int cmd_crash(int argc, const char **argv)
 	       (unsigned long long)o.seed, o.work);
 	fflush(stdout);
 
-	ret = record(&o, &all, &all_nr);
+	ret = record(&o, &rec);
 	if (ret < 0) {
 		if (!o.keep_all && ret != -2)
 			remove_recursive(o.work);
@@ -1059,12 +1105,12 @@ int cmd_crash(int argc, const char **argv)
 		goto out;
 	}
 	if (!o.keep_all) {
-		char *rec = path_join(o.work, "record");
+		char *rdir = path_join(o.work, "record");
 
-		remove_recursive(rec);
-		free(rec);
+		remove_recursive(rdir);
+		free(rdir);
 	}
-	if (select_pairs(&o, all, all_nr, &sel, &sel_nr) < 0) {
+	if (select_pairs(&o, &rec, &sel, &sel_nr) < 0) {
 		remove_recursive(o.work);
 		ret = EXIT_USAGE;
 		goto out;
@@ -1073,11 +1119,7 @@ int cmd_crash(int argc, const char **argv)
 	if (ret == EXIT_OK && !o.keep_all)
 		remove_recursive(o.work);
 out:
-	for (i = 0; i < all_nr; i++)
-		free(all[i].name);
-	for (i = 0; i < sel_nr; i++)
-		free(sel[i].name);
-	free(all);
+	crash_record_release(&rec);
 	free(sel);
 	free(o.preload);
 	free(o.work);

@@ -27,21 +27,21 @@
 #include "strvec.h"
 #include "suite.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_TIMEOUT_NS (10 * 60 * NS_PER_SEC)
 #define STATUS_INTERVAL_NS (250 * NS_PER_MS)
-#define OUT_BASE "ordeal-out"
+#define OUT_BASE	   "ordeal-out"
 /* Seeds we pick fit in 53 bits, so every JSON reader keeps them exact. */
 #define SEED_MASK ((1ULL << 53) - 1)
 
 static const char *const run_usage[] = {
-	"ordeal run [-j N] [--run GLOB]... [--skip GLOB]... [--timeout DUR]",
-	"           [--count N] [--shuffle[=SEED]] [--failfast] [--retries N]",
-	"           [--rerun-failed] [--output-dir DIR] [--tap] [--json]",
-	"           [--junit FILE] [--list FILE|- --exec TEMPLATE] [PATH...]",
+	"ordeal run [options] PATH...",
+	"ordeal run [options] --list FILE|- --exec TEMPLATE",
+	"ordeal run [options] --rerun-failed [PATH...]",
 	NULL,
 };
 
@@ -63,6 +63,7 @@ struct run_opts {
 	const char *list;
 	const char *exec;
 	int tail_lines;
+	const char *color;
 };
 
 enum test_state { T_PENDING, T_RUNNING, T_DONE };
@@ -95,16 +96,17 @@ struct runner {
 	struct report_run run;
 	char *self;
 	char *out_dir;
+	char *abs_out_dir;
+	char *prog_name, *prog_path; /* resolve_program()'s cache */
 	int64_t start_ns;
 	bool stop;
 	size_t finished, passed, failed;
 	/* Names of per-test directories already taken (open addressing). */
-	char **dirs;
+	const char **dirs;
 	size_t dirs_cap;
 };
 
-static int parse_shuffle(const struct option *opt, const char *arg,
-			 int unset)
+static int parse_shuffle(const struct option *opt, const char *arg, int unset)
 {
 	struct run_opts *o = opt->value;
 	uint64_t seed;
@@ -114,8 +116,9 @@ static int parse_shuffle(const struct option *opt, const char *arg,
 	if (unset || !arg)
 		return 0;
 	if (rng_seed_parse(arg, &seed) < 0)
-		return error("--shuffle: '%s' is not a seed (decimal or 0x hex)",
-			     arg);
+		return error(
+			"--shuffle: '%s' is not a seed (decimal or 0x hex)",
+			arg);
 	o->shuffle_seed = arg;
 	return 0;
 }
@@ -133,8 +136,12 @@ static char *self_path(void)
 	return locate_in_path("ordeal", getenv("PATH"));
 }
 
-/* Claim a unique directory name; false if it is taken. */
-static bool dir_claim(struct runner *r, const char *name)
+/*
+ * The slot of `name` in the table of per-test directory names: where it
+ * is, or the empty slot where it goes.  The table borrows the names (the
+ * tail of each reps[].dir after "tests/").
+ */
+static const char **dir_slot(struct runner *r, const char *name)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
@@ -144,9 +151,8 @@ static bool dir_claim(struct runner *r, const char *name)
 	for (i = h & (r->dirs_cap - 1); r->dirs[i];
 	     i = (i + 1) & (r->dirs_cap - 1))
 		if (!strcmp(r->dirs[i], name))
-			return false;
-	r->dirs[i] = xstrdup(name);
-	return true;
+			break;
+	return &r->dirs[i];
 }
 
 /* tests/<safe name>[.instance][-N]: safe in a shell, unique in the run. */
@@ -154,18 +160,33 @@ static char *test_dir_name(struct runner *r, const char *name,
 			   unsigned instance)
 {
 	struct strbuf sb = STRBUF_INIT;
+	const char **slot;
 	size_t base;
+	char *dir;
 
+	strbuf_addstr(&sb, "tests/");
 	report_safe_name(&sb, name);
 	if (r->opts->count > 1)
 		strbuf_addf(&sb, ".%u", instance);
 	base = sb.len;
-	for (int n = 2; !dir_claim(r, sb.buf); n++) {
+	for (int n = 2; *(slot = dir_slot(r, sb.buf + 6)); n++) {
 		strbuf_setlen(&sb, base);
 		strbuf_addf(&sb, "-%d", n);
 	}
-	strbuf_insert(&sb, 0, "tests/", 6);
-	return strbuf_detach(&sb, NULL);
+	dir = strbuf_detach(&sb, NULL);
+	*slot = dir + 6;
+	return dir;
+}
+
+/* Free entry i of a suite (suite_clear() is the one way to free one). */
+static void drop_entry(struct suite *s, size_t i)
+{
+	struct suite one = SUITE_INIT;
+
+	ALLOC_GROW(one.tests, 1, one.alloc);
+	one.tests[0] = s->tests[i];
+	one.nr = 1;
+	suite_clear(&one);
 }
 
 /* Keep only the tests named in `names` (exact names, not globs). */
@@ -178,17 +199,54 @@ static void keep_named(struct suite *s, const struct strvec *names)
 
 		for (size_t k = 0; k < names->nr && !keep; k++)
 			keep = !strcmp(s->tests[i].name, names->v[k]);
-		if (keep) {
+		if (keep)
 			s->tests[out++] = s->tests[i];
-		} else {
-			struct suite one = { &s->tests[i], 1, 1 };
-			struct test_entry *saved = one.tests;
+		else
+			drop_entry(s, i);
+	}
+	s->nr = out;
+}
 
-			/* suite_clear frees the entry's strings and array. */
-			one.tests = xmalloc(sizeof(*saved));
-			*one.tests = *saved;
-			suite_clear(&one);
-		}
+/*
+ * Every run directory holds this (empty) file, so later runs can tell an
+ * output directory from a test directory wherever --output-dir put it.
+ */
+#define RUN_DIR_MARKER ".ordeal-run"
+
+/* Whether a directory above `path` (as given) is a run directory. */
+static bool in_run_dir(const char *path)
+{
+	struct strbuf dir = STRBUF_INIT;
+	bool found = false;
+	char *slash;
+
+	strbuf_addstr(&dir, path);
+	while (!found && (slash = strrchr(dir.buf, '/'))) {
+		size_t len = slash - dir.buf;
+
+		strbuf_setlen(&dir, len);
+		strbuf_addstr(&dir, "/" RUN_DIR_MARKER);
+		found = !access(dir.buf, F_OK);
+		strbuf_setlen(&dir, len);
+	}
+	strbuf_release(&dir);
+	return found;
+}
+
+/*
+ * Leave out files in run directories (ordeal-out/, --output-dir): `ordeal
+ * run .` must not pick up what earlier runs, or tests writing into their
+ * ORDEAL_OUTPUT_DIR, left there.
+ */
+static void drop_outputs(struct suite *s)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < s->nr; i++) {
+		if (s->tests[i].path && in_run_dir(s->tests[i].path))
+			drop_entry(s, i);
+		else
+			s->tests[out++] = s->tests[i];
 	}
 	s->nr = out;
 }
@@ -200,8 +258,8 @@ static int build_suite(struct runner *r, const char **paths, int nr_paths)
 	int ret = 0;
 
 	if (o->rerun_failed) {
-		char *report = xstrfmt("%s/latest/reports/report.json",
-				       OUT_BASE);
+		char *report =
+			xstrfmt("%s/latest/reports/report.json", OUT_BASE);
 
 		ret = report_read_failed(report, &failed, &failed_paths);
 		free(report);
@@ -244,6 +302,7 @@ static int build_suite(struct runner *r, const char **paths, int nr_paths)
 	}
 	if (o->rerun_failed)
 		keep_named(&r->suite, &failed);
+	drop_outputs(&r->suite);
 	suite_filter(&r->suite, &o->run_globs, &o->skip_globs);
 out:
 	strvec_clear(&failed);
@@ -279,6 +338,10 @@ static int make_out_dir(struct runner *r)
 		if (mkdir_p(r->out_dir, 0777) < 0)
 			return error_errno("cannot create '%s'", r->out_dir);
 	}
+	p = path_join(r->out_dir, RUN_DIR_MARKER);
+	if (close(open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) < 0)
+		warning_errno("cannot create '%s'", p);
+	free(p);
 	p = path_join(r->out_dir, "reports");
 	if (mkdir_p(p, 0777) < 0) {
 		error_errno("cannot create '%s'", p);
@@ -388,8 +451,7 @@ static void keep_attempt(struct runner *r, size_t i, int attempt)
 {
 	struct run_test *t = &r->tests[i];
 	char *dir = xstrfmt("%s/attempt-%d", t->dir_path, attempt);
-	static const char *const files[] = { "stdout", "stderr",
-					     "result.json" };
+	static const char *const files[] = {"stdout", "stderr", "result.json"};
 
 	if (mkdir_p(dir, 0777) < 0) {
 		warning_errno("cannot create '%s'", dir);
@@ -405,6 +467,32 @@ static void keep_attempt(struct runner *r, size_t i, int attempt)
 		}
 	}
 	free(dir);
+}
+
+/*
+ * An --exec template runs the same program for every ID: find it on PATH
+ * once, not once per test (10,000 tests, a dozen PATH entries each).
+ * Not found: leave it to start_command(), which reports it per test.
+ */
+static void resolve_program(struct runner *r, struct child_process *cp)
+{
+	const char *name = cp->args.v[0];
+
+	if (strchr(name, '/'))
+		return;
+	if (!r->prog_name || strcmp(r->prog_name, name)) {
+		free(r->prog_name);
+		free(r->prog_path);
+		r->prog_name = xstrdup(name);
+		r->prog_path = locate_in_path(name, getenv("PATH"));
+	}
+	if (r->prog_path) {
+		/* The strvec owns its strings: swap the first. */
+		free((char *)cp->args.v[0]);
+		cp->args.v[0] = xstrdup(r->prog_path);
+	} else {
+		cp->use_path = true;
+	}
 }
 
 /* Start test i (its next attempt) in slot `slot`; false if it ended. */
@@ -432,25 +520,23 @@ static bool start_test(struct runner *r, size_t i, int slot)
 	child_process_init(cp);
 	if (e->kind == TEST_SCRIPT) {
 		strvec_push(&cp->args, r->self ? r->self : "ordeal");
+		cp->use_path = !r->self;
 		strvec_push(&cp->args, "script");
 		strvec_push(&cp->args, "--quiet");
 		strvec_push(&cp->args, e->path);
 	} else {
 		strvec_pushv(&cp->args, e->argv.v);
-		cp->use_path = e->kind == TEST_TEMPLATE;
+		if (e->kind == TEST_TEMPLATE)
+			resolve_program(r, cp);
 	}
 	strvec_pushf(&cp->env, "ORDEAL_SEED=%llu", (unsigned long long)t->seed);
 	strvec_pushf(&cp->env, "ORDEAL_RUN=%u", rep->instance);
 	strvec_pushf(&cp->env, "ORDEAL_THREAD=%d", slot);
 	strvec_pushf(&cp->env, "ORDEAL_ATTEMPT=%d", rep->attempts);
 	strvec_pushf(&cp->env, "ORDEAL_TEST_NAME=%s", e->name);
-	{
-		/* Absolute: a test may change directory. */
-		char *abs = path_absolute(t->dir_path);
-
-		strvec_pushf(&cp->env, "ORDEAL_OUTPUT_DIR=%s", abs);
-		free(abs);
-	}
+	/* Absolute: a test may change directory. */
+	strvec_pushf(&cp->env, "ORDEAL_OUTPUT_DIR=%s/%s", r->abs_out_dir,
+		     rep->dir);
 	cp->in = CHILD_NULL;
 	cp->out = CHILD_FILE;
 	cp->out_path = t->stdout_path;
@@ -478,8 +564,7 @@ static void write_evidence(struct runner *r, size_t i, struct child_process *cp)
 	strbuf_addstr(&extra, "\"name\":");
 	json_quote(&extra, rep->name, strlen(rep->name));
 	strbuf_addf(&extra, ",\"instance\":%u,\"attempt\":%d,\"thread\":%d",
-		    rep->instance, rep->attempts,
-		    (int)(cp - r->slots));
+		    rep->instance, rep->attempts, (int)(cp - r->slots));
 	if (run_result_write_json(path, cp, t->seed, extra.buf) < 0)
 		warning("cannot write '%s'", path);
 	free(path);
@@ -489,7 +574,7 @@ static void write_evidence(struct runner *r, size_t i, struct child_process *cp)
 /* Skip reason of an exit-77 test: its last line of output, if short. */
 static char *skip_reason(struct run_test *t)
 {
-	const char *files[] = { t->stdout_path, t->stderr_path };
+	const char *files[] = {t->stdout_path, t->stderr_path};
 	char *reason = NULL;
 
 	for (size_t f = 0; f < 2 && !reason; f++) {
@@ -525,17 +610,19 @@ static bool child_done(struct runner *r, struct child_process *cp)
 	rep->res = *res;
 	rep->ran = res->started;
 	write_evidence(r, i, cp);
-	if (res->interrupted || (run_command_interrupted() && !res->exited &&
-				 res->started)) {
+	if (res->interrupted ||
+	    (run_command_interrupted() && !res->exited && res->started)) {
 		rep->interrupted = true;
 		rep->result = REPORT_FAIL;
 		set_reason(r, i, xstrdup("interrupted"));
 	} else if (run_result_passed(res)) {
 		rep->result = t->failures ? REPORT_FLAKY : REPORT_PASS;
 		if (t->failures)
-			set_reason(r, i, xstrfmt("failed %d time%s, then "
-						 "passed", t->failures,
-						 t->failures == 1 ? "" : "s"));
+			set_reason(r, i,
+				   xstrfmt("failed %d time%s, then "
+					   "passed",
+					   t->failures,
+					   t->failures == 1 ? "" : "s"));
 	} else if (run_result_skipped(res)) {
 		rep->result = REPORT_SKIP;
 		set_reason(r, i, skip_reason(t));
@@ -567,7 +654,7 @@ static bool child_done(struct runner *r, struct child_process *cp)
 
 static void tick(struct runner *r)
 {
-	struct report_status st = { 0 };
+	struct report_status st = {0};
 	int64_t now = clock_now_ns();
 
 	for (int s = 0; s < r->opts->jobs; s++) {
@@ -578,7 +665,8 @@ static void tick(struct runner *r)
 			continue;
 		i = (size_t)(uintptr_t)cp->data;
 		st.running++;
-		if (!st.slowest || now - r->reps[i].started_ns > st.slowest_ns) {
+		if (!st.slowest ||
+		    now - r->reps[i].started_ns > st.slowest_ns) {
 			st.slowest = r->reps[i].name;
 			st.slowest_ns = now - r->reps[i].started_ns;
 		}
@@ -592,6 +680,7 @@ static void tick(struct runner *r)
 
 static void schedule(struct runner *r, bool live_status)
 {
+	int64_t last_tick = clock_now_ns();
 	size_t next = 0;
 
 	for (;;) {
@@ -617,11 +706,16 @@ static void schedule(struct runner *r, bool live_status)
 		}
 		if (!run_command_running() && (next >= r->nr || r->stop))
 			break;
-		cp = run_command_wait_any(live_status ? STATUS_INTERVAL_NS : -1);
+		cp = run_command_wait_any(live_status ? STATUS_INTERVAL_NS
+						      : -1);
 		if (cp)
 			child_done(r, cp);
-		else if (live_status)
+		/* Also while tests keep finishing faster than the interval. */
+		if (live_status &&
+		    clock_now_ns() - last_tick >= STATUS_INTERVAL_NS) {
 			tick(r);
+			last_tick = clock_now_ns();
+		}
 	}
 	if (run_command_interrupted()) {
 		struct child_process *cp;
@@ -636,9 +730,10 @@ static void schedule(struct runner *r, bool live_status)
 			continue;
 		r->reps[i].result = REPORT_SKIP;
 		r->reps[i].not_run = true;
-		set_reason(r, i, xstrdup(run_command_interrupted() ?
-						 "not run: interrupted" :
-						 "not run: --failfast"));
+		set_reason(r, i,
+			   xstrdup(run_command_interrupted()
+					   ? "not run: interrupted"
+					   : "not run: --failfast"));
 		finish_test(r, i);
 	}
 }
@@ -690,8 +785,6 @@ static void runner_clear(struct runner *r)
 		free(r->tests[i].stderr_path);
 		free(r->tests[i].reason);
 	}
-	for (size_t i = 0; i < r->dirs_cap; i++)
-		free(r->dirs[i]);
 	free(r->dirs);
 	free(r->reps);
 	free(r->tests);
@@ -699,6 +792,9 @@ static void runner_clear(struct runner *r)
 	free(r->busy);
 	free(r->self);
 	free(r->out_dir);
+	free(r->abs_out_dir);
+	free(r->prog_name);
+	free(r->prog_path);
 	report_set_clear(&r->reporters);
 	suite_clear(&r->suite);
 }
@@ -760,20 +856,26 @@ int cmd_run(int argc, const char **argv)
 			 "test2json events on stdout (gotestsum)"),
 		OPT_STRING(0, "junit", &o.junit, "file",
 			   "JUnit XML to file (and junit.xml in the run)"),
+		OPT_STRING(
+			0, "color", &o.color, "when",
+			"auto (default), always or never; NO_COLOR honoured"),
 		OPT_INT(0, "tail", &o.tail_lines, "n",
 			"lines of a failed test's output to show (20)"),
 		OPT_END(),
 	};
-	struct runner r = { .opts = &o };
+	struct runner r = {.opts = &o};
 	struct report_set *rs = &r.reporters;
 	FILE *tap_file = NULL;
-	bool live;
+	bool live, color;
 	int rc, built;
 
 	argc = parse_options(argc, argv, opts, run_usage, 0);
 	if (o.jobs < 0 || o.count < 1 || o.retries < 0 || o.tail_lines < 0)
 		die("-j, --count, --retries and --tail take numbers >= 0 "
 		    "(--count >= 1)");
+	if (o.color && strcmp(o.color, "auto") && strcmp(o.color, "always") &&
+	    strcmp(o.color, "never"))
+		die("--color must be auto, always or never");
 	if (o.tap_version != 13 && o.tap_version != 14)
 		die("--tap-version must be 13 or 14");
 	if (o.tap && o.json)
@@ -805,9 +907,10 @@ int cmd_run(int argc, const char **argv)
 		 * --run glob that matches nothing): a green run that ran
 		 * nothing would hide it, so this is an input error.
 		 */
-		error("no tests to run%s", (o.run_globs.nr || o.skip_globs.nr) ?
-			  " (no test name matches --run/--skip)" :
-			  " (no executable or script found)");
+		error("no tests to run%s",
+		      (o.run_globs.nr || o.skip_globs.nr)
+			      ? " (no test name matches --run/--skip)"
+			      : " (no executable or script found)");
 		runner_clear(&r);
 		return EXIT_USAGE;
 	}
@@ -826,6 +929,7 @@ int cmd_run(int argc, const char **argv)
 		return EXIT_USAGE;
 	}
 	r.run.out_dir = r.out_dir;
+	r.abs_out_dir = path_absolute(r.out_dir);
 	r.self = self_path();
 	plan(&r);
 	r.run.total = r.nr;
@@ -836,9 +940,16 @@ int cmd_run(int argc, const char **argv)
 
 	/* Reporters: the files always, stdout as asked. */
 	live = !o.tap && !o.json && isatty(2);
+	if (o.color && !strcmp(o.color, "always"))
+		color = true;
+	else if (o.color && !strcmp(o.color, "never"))
+		color = false;
+	else
+		color = !o.tap && !o.json && isatty(1) &&
+			!(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	report_set_add(rs, report_text_new(o.tap || o.json ? stderr : stdout,
 					   live ? stderr : NULL, o.tail_lines,
-					   o.tap || o.json));
+					   o.tap || o.json, color));
 	tap_file = open_report(&r, "test.tap");
 	if (tap_file)
 		report_set_add(rs, report_tap_new(tap_file));
@@ -860,11 +971,10 @@ int cmd_run(int argc, const char **argv)
 		free(p);
 	}
 
-	fprintf(stderr, "ordeal: %zu test%s, %d at a time, seed %llu%s\n",
-		r.nr, r.nr == 1 ? "" : "s", o.jobs,
-		(unsigned long long)r.run.seed,
-		o.shuffle ? " (shuffled; --shuffle=SEED replays the order)" :
-			    "");
+	fprintf(stderr, "ordeal: %zu test%s, %d at a time, seed %llu%s\n", r.nr,
+		r.nr == 1 ? "" : "s", o.jobs, (unsigned long long)r.run.seed,
+		o.shuffle ? " (shuffled; --shuffle=SEED replays the order)"
+			  : "");
 	report_begin(rs, &r.run);
 	schedule(&r, live);
 	count_results(&r);

@@ -98,6 +98,66 @@ static bool run_selected(const struct strvec *run, const char *path)
 	return ok;
 }
 
+/* Colours of the verdict words (--color, NO_COLOR). */
+static bool use_color;
+
+static const char *verdict(const char *word, const char *sgr)
+{
+	static char buf[64];
+
+	if (!use_color)
+		return word;
+	snprintf(buf, sizeof(buf), "\033[%sm%s\033[0m", sgr, word);
+	return buf;
+}
+
+static int parse_color(const char *arg)
+{
+	const char *no = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	if (!arg || !strcmp(arg, "auto"))
+		return isatty(1) && !(no && *no) &&
+		       !(term && !strcmp(term, "dumb"));
+	if (!strcmp(arg, "always"))
+		return 1;
+	if (!strcmp(arg, "never"))
+		return 0;
+	return -1;
+}
+
+/*
+ * The live status line on stderr, only when it is a terminal:
+ * "[12/200] 1 failed".  Cleared before anything is printed on stdout.
+ */
+static bool status_tty;
+
+static void status_clear(void)
+{
+	if (status_tty)
+		fputs("\r\033[K", stderr);
+}
+
+static void status_show(size_t done, size_t total, size_t running, int failed)
+{
+	if (!status_tty)
+		return;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %zu running", done, total, running);
+	if (failed)
+		fprintf(stderr, ", %d failed", failed);
+	fflush(stderr);
+}
+
+/* Print a finished job's text (clearing the status line first). */
+static void print_job(struct job *j, int *failed)
+{
+	status_clear();
+	fwrite(j->text.buf, 1, j->text.len, stdout);
+	fflush(stdout);
+	if (j->status != W_PASS && j->status != W_SKIP)
+		(*failed)++;
+}
+
 static void format_result(struct strbuf *out, const char *name,
 			  const struct script_result *res,
 			  const struct script_options *opts, bool quiet)
@@ -112,13 +172,21 @@ static void format_result(struct strbuf *out, const char *name,
 		if (opts->verbose || opts->keep_work)
 			strbuf_addbuf(out, &res->log);
 		if (!quiet)
-			strbuf_addf(out, "PASS %s (%s)\n", name, t);
+			strbuf_addf(out, "%s %s (%s)\n", verdict("PASS", "32"),
+				    name, t);
 		break;
 	case SCRIPT_SKIP:
 		if (opts->verbose || opts->keep_work)
 			strbuf_addbuf(out, &res->log);
+		if (quiet) {
+			/* the reason, for a parent such as `ordeal run` */
+			const char *s = strstr(res->log.buf, "SKIP: ");
+			if (s && !opts->verbose && !opts->keep_work)
+				strbuf_addstr(out, s);
+		}
 		if (!quiet)
-			strbuf_addf(out, "SKIP %s: %s\n", name,
+			strbuf_addf(out, "%s %s: %s\n", verdict("SKIP", "33"),
+				    name,
 				    res->skip_reason && *res->skip_reason
 					    ? res->skip_reason
 					    : "skipped");
@@ -127,8 +195,9 @@ static void format_result(struct strbuf *out, const char *name,
 	case SCRIPT_INTERRUPTED:
 		if (!quiet)
 			strbuf_addf(out, "%s %s (%s)\n",
-				    res->status == SCRIPT_FAIL ? "FAIL"
-							       : "INTERRUPTED",
+				    res->status == SCRIPT_FAIL
+					    ? verdict("FAIL", "31")
+					    : verdict("INTERRUPTED", "31"),
 				    name, t);
 		strbuf_addbuf(out, &res->log);
 		break;
@@ -220,8 +289,10 @@ static void finish_worker(struct job *j, int wstatus)
 	close(j->out_fd);
 	j->out_fd = -1;
 	if (WIFSIGNALED(wstatus))
-		strbuf_addf(&j->text, "FAIL %s\nFAIL: %s: the worker died "
-			    "(signal %s)\n", j->path, j->path,
+		strbuf_addf(&j->text,
+			    "FAIL %s\nFAIL: %s: the worker died "
+			    "(signal %s)\n",
+			    j->path, j->path,
 			    signal_name(WTERMSIG(wstatus))
 				    ? signal_name(WTERMSIG(wstatus))
 				    : "?");
@@ -248,7 +319,8 @@ int cmd_script(int argc, const char **argv)
 	struct script_options opts = SCRIPT_OPTIONS_INIT;
 	struct strvec run = STRVEC_INIT, progs = STRVEC_INIT;
 	struct strvec files = STRVEC_INIT;
-	int jobs = 0, quiet = 0, list = 0;
+	int jobs = 0, quiet = 0, list = 0, color, nfailed = 0;
+	const char *color_arg = NULL;
 	int passed = 0, failed = 0, skipped = 0, interrupted = 0;
 	struct job *js;
 	size_t nr, next_start = 0, next_print = 0, running = 0;
@@ -277,12 +349,20 @@ int cmd_script(int argc, const char **argv)
 		OPT_BOOL('q', "quiet", &quiet,
 			 "no per-script lines nor summary; exit 77 if all "
 			 "skipped"),
+		OPT_STRING(0, "color", &color_arg, "when",
+			   "colour verdicts: auto, always, never"),
 		OPT_BOOL(0, "list", &list, "list commands and conditions"),
 		OPT_END(),
 	};
 	bool have_stdin = false;
 
 	argc = parse_options(argc, argv, options, script_usage, 0);
+	color = parse_color(color_arg);
+	if (color < 0)
+		die("--color: expected auto, always or never, not '%s'",
+		    color_arg);
+	use_color = color;
+	status_tty = !quiet && isatty(2) && !opts.verbose;
 	if (list) {
 		print_list();
 		return EXIT_OK;
@@ -362,10 +442,10 @@ int cmd_script(int argc, const char **argv)
 		for (size_t i = 0; i < nr; i++) {
 			if (run_command_interrupted())
 				break;
+			status_show(i, nr, 1, nfailed);
 			run_job(&js[i], &opts, quiet);
 			js[i].done = true;
-			fwrite(js[i].text.buf, 1, js[i].text.len, stdout);
-			fflush(stdout);
+			print_job(&js[i], &nfailed);
 			next_print = i + 1;
 		}
 		if (run_command_interrupted())
@@ -390,11 +470,13 @@ int cmd_script(int argc, const char **argv)
 			}
 			if (!running)
 				break;
+			status_show(next_print, nr, running, nfailed);
 			pid = waitpid(-1, &ws, 0);
 			if (pid < 0) {
 				if (errno == EINTR && parent_interrupted) {
 					for (size_t i = 0; i < next_start; i++)
-						if (!js[i].done && js[i].pid > 0)
+						if (!js[i].done &&
+						    js[i].pid > 0)
 							kill(js[i].pid,
 							     parent_interrupted);
 				} else if (errno == ECHILD) {
@@ -407,12 +489,9 @@ int cmd_script(int argc, const char **argv)
 					finish_worker(&js[i], ws);
 					running--;
 				}
-			while (next_print < nr && js[next_print].done) {
-				fwrite(js[next_print].text.buf, 1,
-				       js[next_print].text.len, stdout);
-				fflush(stdout);
-				next_print++;
-			}
+			while (next_print < nr && js[next_print].done)
+				print_job(&js[next_print++], &nfailed);
+			status_show(next_print, nr, running, nfailed);
 		}
 		if (parent_interrupted)
 			interrupted = 1;
@@ -435,6 +514,7 @@ int cmd_script(int argc, const char **argv)
 			failed++;
 		}
 	}
+	status_clear();
 	if (!quiet)
 		printf("ordeal: %d passed, %d failed, %d skipped\n", passed,
 		       failed, skipped);

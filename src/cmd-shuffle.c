@@ -16,6 +16,7 @@
 #include "rng.h"
 #include "run-command.h"
 #include "shrink.h"
+#include "slate.h"
 #include "strbuf.h"
 #include "strvec.h"
 #include "suite.h"
@@ -44,6 +45,37 @@ struct signature {
 	enum sig_kind kind;
 	int value; /* exit code, signal number, spawn errno */
 };
+
+/*
+ * Where one runner (the one-by-one path, or one parallel job) keeps the
+ * output of the test it runs: overwritten by each test, kept as evidence
+ * by copying.
+ */
+struct io_paths {
+	char *out, *err;
+	char *json; /* result.json of the last failing test */
+	char *hook; /* --setup/--teardown output */
+};
+
+static int io_paths_init(struct io_paths *io, const char *dir)
+{
+	if (mkdir_p(dir, 0777) < 0)
+		return error_errno("cannot create '%s'", dir);
+	io->out = path_join(dir, "stdout");
+	io->err = path_join(dir, "stderr");
+	io->json = path_join(dir, "result.json");
+	io->hook = path_join(dir, "hook-output");
+	return 0;
+}
+
+static void io_paths_release(struct io_paths *io)
+{
+	free(io->out);
+	free(io->err);
+	free(io->json);
+	free(io->hook);
+	memset(io, 0, sizeof(*io));
+}
 
 /* One reported problem. */
 struct finding {
@@ -77,11 +109,17 @@ struct shuffle {
 	int64_t timeout_ns;
 
 	struct suite suite;
-	char *self_exe; /* for running *.txt scripts */
-	char *outdir;	/* a test's stdout/stderr, overwritten each time */
-	char *out_path, *err_path;
-	char *json_path; /* result.json of the last failing test */
-	char *hook_path; /* --setup/--teardown output */
+	char *self_exe;	    /* for running *.txt scripts */
+	char *outdir;	    /* a test's stdout/stderr, overwritten each time */
+	struct io_paths io; /* the one-by-one runner's files */
+
+	/* --slate: every sequence and trial on a pristine copy */
+	struct slate slate;
+	bool use_slate, slate_kept;
+	int slate_runs;
+	const char *run_dir;  /* where the one-by-one runner runs (slate) */
+	char *slate_evidence; /* the kept slate of the current failure */
+	unsigned jobs;	      /* parallel trials */
 
 	/* the current shrink */
 	struct signature want;
@@ -190,9 +228,9 @@ static struct signature signature_of(const struct run_result *r)
 }
 
 /* Does the test's output (stdout, then stderr) match --failure? */
-static bool output_matches(struct shuffle *sh)
+static bool output_matches(struct shuffle *sh, const struct io_paths *io)
 {
-	const char *paths[2] = {sh->out_path, sh->err_path};
+	const char *paths[2] = {io->out, io->err};
 	pcre2_match_data *md;
 	bool hit = false;
 
@@ -211,40 +249,117 @@ static bool output_matches(struct shuffle *sh)
 	return hit;
 }
 
-/*
- * Run a helper command (--setup/--teardown).  0 when it passed; -1 with a
- * message naming it otherwise.
- */
+/* Set up the child for a --setup/--teardown command. */
+static void prepare_hook(struct shuffle *sh, struct child_process *cp,
+			 const struct strvec *argv, const char *dir,
+			 const struct io_paths *io)
+{
+	strvec_pushv(&cp->args, argv->v);
+	cp->use_path = true;
+	cp->dir = dir;
+	cp->in = CHILD_NULL;
+	cp->out = CHILD_FILE;
+	cp->out_path = io->hook;
+	cp->err = CHILD_STDOUT;
+	cp->timeout_ns = sh->timeout_ns;
+}
+
+/* A hook ended: 0 when it passed; -1 with a message naming it otherwise. */
+static int judge_hook(struct child_process *cp, const char *what,
+		      const char *text, const struct io_paths *io)
+{
+	struct strbuf why = STRBUF_INIT, out = STRBUF_INIT;
+
+	if (cp->result.interrupted)
+		return -1;
+	if (run_result_passed(&cp->result))
+		return 0;
+	status_clear();
+	run_result_describe(&why, &cp->result);
+	error("%s command '%s' failed: %s", what, text, why.buf);
+	if (strbuf_read_file_tail(&out, io->hook, 2048, NULL) > 0)
+		fputs(out.buf, stderr);
+	strbuf_release(&out);
+	strbuf_release(&why);
+	return -1;
+}
+
+/* Run --setup or --teardown in the one-by-one runner; 0 or -1. */
 static int run_hook(struct shuffle *sh, const struct strvec *argv,
 		    const char *what, const char *text)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
-	struct strbuf why = STRBUF_INIT;
-	int ret = 0;
+	int ret;
 
 	if (!argv->nr)
 		return 0;
-	strvec_pushv(&cp.args, argv->v);
-	cp.use_path = true;
-	cp.in = CHILD_NULL;
-	cp.out = CHILD_FILE;
-	cp.out_path = sh->hook_path;
-	cp.err = CHILD_STDOUT;
-	cp.timeout_ns = sh->timeout_ns;
+	prepare_hook(sh, &cp, argv, sh->run_dir, &sh->io);
 	run_command(&cp);
-	if (!run_result_passed(&cp.result) && !cp.result.interrupted) {
-		status_clear();
-		run_result_describe(&why, &cp.result);
-		ret = error("%s command '%s' failed: %s", what, text, why.buf);
-		struct strbuf out = STRBUF_INIT;
-		if (strbuf_read_file_tail(&out, sh->hook_path, 2048, NULL) > 0)
-			fputs(out.buf, stderr);
-		strbuf_release(&out);
-	}
-	if (cp.result.interrupted)
-		ret = -1;
-	strbuf_release(&why);
+	ret = judge_hook(&cp, what, text, &sh->io);
 	child_process_clear(&cp);
+	return ret;
+}
+
+/* Set up the child for test `idx`. */
+static void prepare_test(struct shuffle *sh, size_t idx,
+			 struct child_process *cp, const char *dir,
+			 const struct io_paths *io, int thread, uint64_t seed,
+			 unsigned run)
+{
+	const struct test_entry *t = &sh->suite.tests[idx];
+
+	if (t->kind == TEST_SCRIPT) {
+		strvec_push(&cp->args, sh->self_exe);
+		strvec_push(&cp->args, "script");
+		strvec_push(&cp->args, t->path);
+	} else {
+		strvec_pushv(&cp->args, t->argv.v);
+	}
+	cp->use_path = t->kind == TEST_TEMPLATE;
+	cp->dir = dir;
+	strvec_pushf(&cp->env, "ORDEAL_SEED=%llu", (unsigned long long)seed);
+	strvec_pushf(&cp->env, "ORDEAL_RUN=%u", run);
+	strvec_pushf(&cp->env, "ORDEAL_THREAD=%d", thread);
+	strvec_pushf(&cp->env, "ORDEAL_TEST=%s", t->name);
+	cp->in = CHILD_NULL;
+	cp->out = CHILD_FILE;
+	cp->out_path = io->out;
+	cp->err = CHILD_FILE;
+	cp->err_path = io->err;
+	cp->timeout_ns = t->timeout_ns ? t->timeout_ns : sh->timeout_ns;
+}
+
+/*
+ * A test ended: 1 when it failed the way we look for (--failure), else 0.
+ * A failure leaves its result.json beside its output.
+ */
+static int judge_test(struct shuffle *sh, size_t idx, struct child_process *cp,
+		      const struct io_paths *io, struct signature *sig,
+		      bool count, uint64_t seed, unsigned run)
+{
+	const struct test_entry *t = &sh->suite.tests[idx];
+	struct strbuf extra = STRBUF_INIT;
+	int ret;
+
+	if (run_result_skipped(&cp->result)) {
+		if (count)
+			sh->skipped++;
+		return 0;
+	}
+	if (run_result_passed(&cp->result)) {
+		if (count)
+			sh->passed++;
+		return 0;
+	}
+	*sig = signature_of(&cp->result);
+	ret = output_matches(sh, io) ? 1 : 0;
+	strbuf_addstr(&extra, "\"test\":");
+	json_quote(&extra, t->name, strlen(t->name));
+	strbuf_addf(&extra, ",\"run\":%u", run);
+	run_result_write_json(io->json, cp, seed, extra.buf);
+	strbuf_release(&extra);
+	if (count)
+		sh->failed++;
 	return ret;
 }
 
@@ -259,25 +374,8 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 	struct child_process cp = CHILD_PROCESS_INIT;
 	int ret;
 
-	if (t->kind == TEST_SCRIPT) {
-		strvec_push(&cp.args, sh->self_exe);
-		strvec_push(&cp.args, "script");
-		strvec_push(&cp.args, t->path);
-	} else {
-		strvec_pushv(&cp.args, t->argv.v);
-	}
-	cp.use_path = t->kind == TEST_TEMPLATE;
-	strvec_pushf(&cp.env, "ORDEAL_SEED=%llu",
-		     (unsigned long long)sh->trial_seed);
-	strvec_pushf(&cp.env, "ORDEAL_RUN=%u", sh->run_no);
-	strvec_push(&cp.env, "ORDEAL_THREAD=0");
-	strvec_pushf(&cp.env, "ORDEAL_TEST=%s", t->name);
-	cp.in = CHILD_NULL;
-	cp.out = CHILD_FILE;
-	cp.out_path = sh->out_path;
-	cp.err = CHILD_FILE;
-	cp.err_path = sh->err_path;
-	cp.timeout_ns = t->timeout_ns ? t->timeout_ns : sh->timeout_ns;
+	prepare_test(sh, idx, &cp, sh->run_dir, &sh->io, 0, sh->trial_seed,
+		     sh->run_no);
 	if (sh->bug_mode)
 		status("bug mode: test %u/%zu %.40s", sh->run_no, sh->suite.nr,
 		       t->name);
@@ -298,27 +396,8 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 		child_process_clear(&cp);
 		return -1;
 	}
-	if (run_result_skipped(&cp.result)) {
-		ret = 0;
-		if (count)
-			sh->skipped++;
-	} else if (run_result_passed(&cp.result)) {
-		ret = 0;
-		if (count)
-			sh->passed++;
-	} else {
-		struct strbuf extra = STRBUF_INIT;
-		*sig = signature_of(&cp.result);
-		ret = output_matches(sh) ? 1 : 0;
-		strbuf_addstr(&extra, "\"test\":");
-		json_quote(&extra, t->name, strlen(t->name));
-		strbuf_addf(&extra, ",\"run\":%u", sh->run_no);
-		run_result_write_json(sh->json_path, &cp, sh->trial_seed,
-				      extra.buf);
-		strbuf_release(&extra);
-		if (count)
-			sh->failed++;
-	}
+	ret = judge_test(sh, idx, &cp, &sh->io, sig, count, sh->trial_seed,
+			 sh->run_no);
 	if (sh->verbose) {
 		struct strbuf d = STRBUF_INIT;
 		run_result_describe(&d, &cp.result);
@@ -327,6 +406,34 @@ static int run_one(struct shuffle *sh, size_t idx, struct signature *sig,
 	}
 	child_process_clear(&cp);
 	return ret;
+}
+
+/*
+ * Make the slate a sequence runs on (thread `thread`); 0, or -1 after a
+ * message (the shuffle stops: the machine cannot make slates).
+ */
+static int slate_start(struct shuffle *sh, struct slate_run *r, int thread)
+{
+	if (slate_run_create(&sh->slate, r, thread, ++sh->slate_runs) < 0) {
+		slate_run_clear(r);
+		return error("cannot make a slate: the shuffle stops here");
+	}
+	return 0;
+}
+
+/* The sequence is over: keep its slate as evidence, or remove it. */
+static void slate_finish(struct shuffle *sh, struct slate_run *r, bool keep)
+{
+	if (keep) {
+		if (slate_run_keep(&sh->slate, r, "failed") == 0) {
+			free(sh->slate_evidence);
+			sh->slate_evidence = xstrdup(r->dir);
+			sh->slate_kept = true;
+		}
+	} else {
+		slate_run_discard(&sh->slate, r);
+	}
+	slate_run_clear(r);
 }
 
 /*
@@ -340,9 +447,19 @@ static ssize_t run_sequence(struct shuffle *sh, const size_t *seq, size_t n,
 			    struct signature *sig, bool count,
 			    void (*passed_at)(void *, size_t), void *data)
 {
+	struct slate_run slate_run = SLATE_RUN_INIT;
 	ssize_t at = (ssize_t)n;
 
+	if (sh->use_slate) {
+		if (slate_start(sh, &slate_run, 0) < 0) {
+			sh->stopped = true;
+			return -1;
+		}
+		sh->run_dir = slate_run.root;
+	}
 	if (run_hook(sh, &sh->setup, "setup", sh->setup_str) < 0) {
+		if (sh->use_slate)
+			slate_finish(sh, &slate_run, false);
 		sh->stopped = true;
 		return -1;
 	}
@@ -367,6 +484,12 @@ static ssize_t run_sequence(struct shuffle *sh, const size_t *seq, size_t n,
 	}
 	if (run_hook(sh, &sh->teardown, "teardown", sh->teardown_str) < 0)
 		warning("continuing after a failed teardown");
+	if (sh->use_slate) {
+		/* a failing hunt keeps the state the victim failed in */
+		slate_finish(sh, &slate_run,
+			     count && at >= 0 && (size_t)at < n);
+		sh->run_dir = NULL;
+	}
 	if (at < 0 || run_command_interrupted()) {
 		sh->stopped = true;
 		return -1;
@@ -391,6 +514,220 @@ static int shuffle_trial(void *ctx, const size_t *seq, size_t n)
 		return -1;
 	return at == (ssize_t)n - 1 && sig.kind == sh->want.kind &&
 	       sig.value == sh->want.value;
+}
+
+/*
+ * Parallel trials (-j N, on slates): each job runs one sequence, setup,
+ * tests and teardown one after the other on its own slate; the jobs'
+ * children run at the same time, and run_command_wait_any() says whose
+ * child ended next.
+ */
+enum job_phase { JOB_SETUP, JOB_TEST, JOB_TEARDOWN, JOB_DONE };
+
+struct job {
+	const size_t *seq;
+	size_t n, pos; /* pos: the test running or next */
+	enum job_phase phase;
+	int thread;
+	struct child_process cp;
+	struct slate_run run;
+	bool has_slate;
+	struct io_paths io;
+	ssize_t at; /* the victim's position once one failed, else -1 */
+	struct signature sig;
+	uint64_t seed;	 /* ORDEAL_SEED of its tests */
+	unsigned run_no; /* ORDEAL_RUN */
+	bool hunting;	 /* a hunt's sequence: counted, passes marked */
+	bool *passed;	 /* hunting: which positions passed */
+};
+
+/* The current phase's child ended (or did not start): judge, move on. */
+static int job_advance(struct shuffle *sh, struct job *j)
+{
+	int ret = 0;
+
+	switch (j->phase) {
+	case JOB_SETUP:
+		if (judge_hook(&j->cp, "setup", sh->setup_str, &j->io) < 0)
+			ret = -1;
+		j->phase = JOB_TEST;
+		break;
+	case JOB_TEST: {
+		int r = judge_test(sh, j->seq[j->pos], &j->cp, &j->io, &j->sig,
+				   j->hunting, j->seed, j->run_no);
+		if (j->passed && run_result_passed(&j->cp.result))
+			j->passed[j->pos] = true;
+		if (sh->verbose) {
+			struct strbuf d = STRBUF_INIT;
+			run_result_describe(&d, &j->cp.result);
+			say("  [job %d] %s ... %s\n", j->thread,
+			    sh->suite.tests[j->seq[j->pos]].name,
+			    run_result_passed(&j->cp.result) ? "ok" : d.buf);
+			strbuf_release(&d);
+		}
+		if (r && !(sh->seeking_pass && j->pos + 1 < j->n)) {
+			j->at = (ssize_t)j->pos;
+			j->phase = JOB_TEARDOWN;
+		} else if (++j->pos >= j->n) {
+			j->phase = JOB_TEARDOWN;
+		}
+		break;
+	}
+	case JOB_TEARDOWN:
+		if (judge_hook(&j->cp, "teardown", sh->teardown_str, &j->io) <
+		    0)
+			warning("continuing after a failed teardown");
+		j->phase = JOB_DONE;
+		break;
+	case JOB_DONE:
+		break;
+	}
+	child_process_clear(&j->cp);
+	child_process_init(&j->cp);
+	return ret;
+}
+
+/* Start the job's next child; -1 when a setup failed (the batch stops). */
+static int job_start(struct shuffle *sh, struct job *j)
+{
+	for (;;) {
+		const char *dir = j->run.root;
+		switch (j->phase) {
+		case JOB_SETUP:
+			if (!sh->setup.nr) {
+				j->phase = JOB_TEST;
+				continue;
+			}
+			prepare_hook(sh, &j->cp, &sh->setup, dir, &j->io);
+			break;
+		case JOB_TEST:
+			if (j->pos >= j->n) {
+				j->phase = JOB_TEARDOWN;
+				continue;
+			}
+			prepare_test(sh, j->seq[j->pos], &j->cp, dir, &j->io,
+				     j->thread, j->seed, j->run_no);
+			break;
+		case JOB_TEARDOWN:
+			if (!sh->teardown.nr) {
+				j->phase = JOB_DONE;
+				continue;
+			}
+			prepare_hook(sh, &j->cp, &sh->teardown, dir, &j->io);
+			break;
+		case JOB_DONE:
+			return 0;
+		}
+		j->cp.data = j;
+		if (start_command(&j->cp) == 0)
+			return 0;
+		/* it did not start: judged as ended right away */
+		if (job_advance(sh, j) < 0)
+			return -1;
+	}
+}
+
+/*
+ * Run the prepared jobs (seq, n, thread, seed, run set) at the same time,
+ * each on its own slate, to their ends.  0, or -1 when interrupted or a
+ * setup failed (everything started is killed; sh->stopped is set).  The
+ * jobs keep their slates live (job_release keeps or discards them).
+ */
+static int run_jobs(struct shuffle *sh, struct job *jobs, size_t count)
+{
+	int ret = 0;
+
+	for (size_t k = 0; k < count && ret == 0; k++) {
+		struct job *j = &jobs[k];
+		char *dir = xstrfmt("%s/job-%zu", sh->outdir, k);
+		j->at = -1;
+		child_process_init(&j->cp);
+		if (io_paths_init(&j->io, dir) < 0 ||
+		    slate_start(sh, &j->run, j->thread) < 0)
+			ret = -1;
+		else
+			j->has_slate = true;
+		free(dir);
+		if (ret == 0 && job_start(sh, j) < 0)
+			ret = -1;
+	}
+	while (ret == 0 && run_command_running() > 0) {
+		struct child_process *cp = run_command_wait_any(-1);
+		if (!cp) {
+			if (run_command_interrupted())
+				ret = -1;
+			continue;
+		}
+		struct job *j = cp->data;
+		if (cp->result.interrupted || job_advance(sh, j) < 0 ||
+		    job_start(sh, j) < 0)
+			ret = -1;
+	}
+	if (ret < 0) {
+		run_command_kill_all();
+		sh->stopped = true;
+	}
+	return ret;
+}
+
+/* Keep (as evidence) or discard a job's slate, and free the job. */
+static void job_release(struct shuffle *sh, struct job *j, bool keep)
+{
+	if (j->has_slate)
+		slate_finish(sh, &j->run, keep);
+	j->has_slate = false;
+	child_process_clear(&j->cp);
+	io_paths_release(&j->io);
+	free(j->passed);
+	j->passed = NULL;
+}
+
+/* Make a job's last failure the one-by-one runner's files (evidence). */
+static void job_take_outputs(struct shuffle *sh, struct job *j)
+{
+	rename(j->io.out, sh->io.out);
+	rename(j->io.err, sh->io.err);
+	rename(j->io.json, sh->io.json);
+}
+
+/* The shrinker's parallel oracle (-j): `count` trials at once. */
+static int shuffle_batch(void *ctx, size_t count, const size_t *const *seqs,
+			 const size_t *lens, int *results)
+{
+	struct shuffle *sh = ctx;
+	struct job *jobs;
+	int ret;
+
+	if (sh->stopped || run_command_interrupted())
+		return -1;
+	jobs = xcalloc(count, sizeof(*jobs));
+	status("shrinking: trials %u-%zu at once", sh->run_no + 1,
+	       sh->run_no + count);
+	if (sh->verbose)
+		say("trials %u-%zu: %zu sequences in parallel\n",
+		    sh->run_no + 1, sh->run_no + count, count);
+	for (size_t k = 0; k < count; k++) {
+		jobs[k].seq = seqs[k];
+		jobs[k].n = lens[k];
+		jobs[k].thread = (int)k;
+		jobs[k].seed = sh->trial_seed;
+		jobs[k].run_no = ++sh->run_no;
+	}
+	ret = run_jobs(sh, jobs, count);
+	for (size_t k = 0; k < count; k++) {
+		struct job *j = &jobs[k];
+		if (ret == 0) {
+			results[k] = j->at == (ssize_t)j->n - 1 &&
+				     j->sig.kind == sh->want.kind &&
+				     j->sig.value == sh->want.value;
+			/* the last failure seen is the evidence to keep */
+			if (results[k])
+				job_take_outputs(sh, j);
+		}
+		job_release(sh, j, false);
+	}
+	free(jobs);
+	return ret;
 }
 
 static void on_reduce(void *ctx, const size_t *seq, size_t n, unsigned k)
@@ -437,6 +774,8 @@ static void add_repro(struct shuffle *sh, struct strbuf *sb, const size_t *seq,
 		      size_t n)
 {
 	strbuf_addstr(sb, "ordeal shuffle --order repeat --times 1");
+	if (sh->use_slate)
+		add_option(sb, "--slate", sh->slate.spec);
 	add_option(sb, "--setup", sh->setup_str);
 	add_option(sb, "--teardown", sh->teardown_str);
 	add_option(sb, "--failure", sh->failure_str);
@@ -575,6 +914,10 @@ static bool find_setters(struct shuffle *sh, struct hunt *h, size_t victim,
 	opt.ctx = sh;
 	opt.on_reduce = NULL; /* these reductions are of a passing run */
 	opt.confirm = sh->confirm;
+	if (sh->jobs > 1) {
+		opt.batch = shuffle_batch;
+		opt.jobs = sh->jobs;
+	}
 	opt.invert = true;
 	sh->seeking_pass = true;
 	int rc = shrink_sequence(seq, n, &opt, &res);
@@ -621,6 +964,10 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 	opt.ctx = sh;
 	opt.on_reduce = on_reduce;
 	opt.confirm = sh->confirm;
+	if (sh->jobs > 1) {
+		opt.batch = shuffle_batch;
+		opt.jobs = sh->jobs;
+	}
 	sh->alone_head_len = 0;
 	free(sh->best);
 	sh->best = xmalloc(st_mult(n, sizeof(*seq)));
@@ -638,6 +985,8 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 	strbuf_addf(&text, "  failing sequence: %zu test%s\n", n, PLURAL(n));
 	if (sh->evidence)
 		strbuf_addf(&text, "  evidence: %s\n", sh->evidence);
+	if (sh->slate_evidence)
+		strbuf_addf(&text, "  slate kept: %s\n", sh->slate_evidence);
 	switch (res.verdict) {
 	case SHRINK_MINIMAL:
 		strbuf_addf(&text,
@@ -707,6 +1056,9 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 			    sig_describe(&sh->want, buf, sizeof(buf)));
 		if (sh->evidence)
 			strbuf_addf(&text, "  evidence: %s\n", sh->evidence);
+		if (sh->slate_evidence)
+			strbuf_addf(&text, "  slate kept: %s\n",
+				    sh->slate_evidence);
 		strbuf_addstr(&text, "  classification: shrink interrupted; "
 				     "best sequence so far (not minimal)\n");
 		add_sequence(sh, &text, "best sequence", sh->best, sh->best_n);
@@ -729,7 +1081,7 @@ static void shrink_and_report(struct shuffle *sh, struct hunt *h,
 /* Copy the last failing test's stdout, stderr, result.json into dir. */
 static void copy_outputs(struct shuffle *sh, const char *dir)
 {
-	const char *src[3] = {sh->out_path, sh->err_path, sh->json_path};
+	const char *src[3] = {sh->io.out, sh->io.err, sh->io.json};
 	const char *dst[3] = {"stdout", "stderr", "result.json"};
 
 	if (mkdir_p(dir, 0777) < 0) {
@@ -853,11 +1205,99 @@ static bool upgrade_alone(struct shuffle *sh, struct hunt *h, size_t victim)
 	return false;
 }
 
+/* A hunting sequence failed at `at`: report, explain or shrink it. */
+static void handle_failure(struct shuffle *sh, struct hunt *h, size_t it,
+			   uint64_t seed, ssize_t at,
+			   const struct signature *sig)
+{
+	char buf[64];
+
+	sh->want = *sig;
+	sh->trial_seed = seed;
+	save_evidence(sh, it);
+	say("%s failed (%s) after %zd test%s\n",
+	    sh->suite.tests[h->seq[at]].name,
+	    sig_describe(sig, buf, sizeof(buf)), at, PLURAL(at));
+	fflush(stdout);
+	if (upgrade_alone(sh, h, h->seq[at]))
+		return;
+	if (explained(sh, h->seq, (size_t)at + 1))
+		return;
+	say("shrinking %zd test%s\n", at + 1, PLURAL(at + 1));
+	shrink_and_report(sh, h, h->seq, (size_t)at + 1, seed);
+}
+
+/*
+ * With -j, up to N iterations run at once, each on its own slate; their
+ * outcomes are then taken in iteration order, as if one by one.
+ */
+static void hunt_parallel(struct shuffle *sh, struct hunt *h)
+{
+	size_t it = 0;
+
+	while (it < sh->iterations && !sh->stopped) {
+		size_t count = sh->iterations - it;
+		struct job *jobs;
+
+		if (count > sh->jobs)
+			count = sh->jobs;
+		jobs = xcalloc(count, sizeof(*jobs));
+		for (size_t k = 0; k < count; k++) {
+			struct job *j = &jobs[k];
+			size_t *seq, n;
+			j->seed = rng_derive(sh->seed, it + k);
+			build_sequence(sh, it + k, j->seed, &seq, &n);
+			j->seq = seq;
+			j->n = n;
+			j->thread = (int)k;
+			j->run_no = (unsigned)(it + k + 1);
+			j->hunting = true;
+			j->passed = xcalloc(n ? n : 1, sizeof(*j->passed));
+		}
+		status("iterations %zu-%zu/%u at once", it + 1, it + count,
+		       sh->iterations);
+		if (run_jobs(sh, jobs, count) < 0) {
+			for (size_t k = 0; k < count; k++) {
+				job_release(sh, &jobs[k], false);
+				free((size_t *)jobs[k].seq);
+			}
+			free(jobs);
+			break;
+		}
+		for (size_t k = 0; k < count; k++, it++) {
+			struct job *j = &jobs[k];
+			bool failed = j->at >= 0;
+			say("iteration %zu/%u: seed %llu, %zu tests\n", it + 1,
+			    sh->iterations, (unsigned long long)j->seed, j->n);
+			for (size_t pos = 0; pos < j->n; pos++)
+				if (j->passed[pos])
+					h->marks[j->seq[pos]] =
+						(struct pass_mark){it, pos,
+								   true};
+			if (failed && !sh->stopped)
+				job_take_outputs(sh, j);
+			job_release(sh, j, failed);
+			free(h->seq);
+			h->seq = (size_t *)j->seq;
+			h->len = j->n;
+			h->iter = it;
+			if (failed && !sh->stopped)
+				handle_failure(sh, h, it, j->seed, j->at,
+					       &j->sig);
+		}
+		free(jobs);
+	}
+}
+
 static void hunt(struct shuffle *sh)
 {
 	struct hunt h = {sh};
 
 	h.marks = xcalloc(sh->suite.nr, sizeof(*h.marks));
+	if (sh->jobs > 1) {
+		hunt_parallel(sh, &h);
+		goto done;
+	}
 	for (size_t it = 0; it < sh->iterations && !sh->stopped; it++) {
 		uint64_t s = rng_derive(sh->seed, it);
 		struct signature sig;
@@ -874,22 +1314,10 @@ static void hunt(struct shuffle *sh)
 		at = run_sequence(sh, h.seq, h.len, &sig, true, mark_pass, &h);
 		if (at < 0)
 			break;
-		if ((size_t)at == h.len)
-			continue;
-		sh->want = sig;
-		save_evidence(sh, it);
-		char buf[64];
-		say("%s failed (%s) after %zd test%s\n",
-		    sh->suite.tests[h.seq[at]].name,
-		    sig_describe(&sig, buf, sizeof(buf)), at, PLURAL(at));
-		fflush(stdout);
-		if (upgrade_alone(sh, &h, h.seq[at]))
-			continue;
-		if (explained(sh, h.seq, (size_t)at + 1))
-			continue;
-		say("shrinking %zd test%s\n", at + 1, PLURAL(at + 1));
-		shrink_and_report(sh, &h, h.seq, (size_t)at + 1, s);
+		if ((size_t)at < h.len)
+			handle_failure(sh, &h, it, s, at, &sig);
 	}
+done:
 	free(h.seq);
 	free(h.marks);
 }
@@ -897,7 +1325,18 @@ static void hunt(struct shuffle *sh)
 /* TestSmoke's -bug_mode: each test once, alone, problems after each. */
 static void bug_mode(struct shuffle *sh)
 {
+	struct slate_run slate_run = SLATE_RUN_INIT;
+
+	if (sh->use_slate) {
+		if (slate_start(sh, &slate_run, 0) < 0) {
+			sh->stopped = true;
+			return;
+		}
+		sh->run_dir = slate_run.root;
+	}
 	if (run_hook(sh, &sh->setup, "setup", sh->setup_str) < 0) {
+		if (sh->use_slate)
+			slate_finish(sh, &slate_run, false);
 		sh->stopped = true;
 		return;
 	}
@@ -920,7 +1359,7 @@ static void bug_mode(struct shuffle *sh)
 		}
 		say("%s: FAILED (%s)\n", sh->suite.tests[i].name,
 		    sig_describe(&sig, buf, sizeof(buf)));
-		const char *paths[2] = {sh->out_path, sh->err_path};
+		const char *paths[2] = {sh->io.out, sh->io.err};
 		for (int k = 0; k < 2; k++) {
 			struct strbuf sb = STRBUF_INIT;
 			bool cut = false;
@@ -934,6 +1373,12 @@ static void bug_mode(struct shuffle *sh)
 		sh->exit_code = EXIT_FOUND;
 	}
 	run_hook(sh, &sh->teardown, "teardown", sh->teardown_str);
+	if (sh->use_slate) {
+		slate_finish(sh, &slate_run, sh->exit_code != EXIT_OK);
+		if (sh->slate_evidence)
+			say("slate kept: %s\n", sh->slate_evidence);
+		sh->run_dir = NULL;
+	}
 }
 
 static void add_build_params(struct strbuf *sb)
@@ -1070,6 +1515,41 @@ static void drop_skipped(struct shuffle *sh)
 	sh->suite.nr = k;
 }
 
+/*
+ * --slate: tests, setup and teardown run with the slate as their working
+ * directory, so test paths given relative to ours are made absolute; and
+ * every test of a sequence must see the same slate, so a slate that only
+ * exists inside each child (an unprivileged overlay) will not do.
+ */
+static int open_slate(struct shuffle *sh)
+{
+	for (size_t i = 0; i < sh->suite.nr; i++) {
+		struct test_entry *t = &sh->suite.tests[i];
+		if (t->kind == TEST_SCRIPT) {
+			char *abs = path_absolute(t->path);
+			free(t->path);
+			t->path = abs;
+		} else if (t->kind == TEST_EXEC && t->argv.nr &&
+			   t->argv.v[0][0] != '/') {
+			char *abs = path_absolute(t->argv.v[0]);
+			free((char *)t->argv.v[0]);
+			t->argv.v[0] = abs;
+		}
+	}
+	if (slate_open(&sh->slate, NULL, "ordeal-shuffle") < 0)
+		return -1;
+	if (sh->slate.unprivileged) {
+		slate_abandon(&sh->slate);
+		return error("slate '%s': an unprivileged overlay exists only "
+			     "inside each test's process, but the tests of a "
+			     "sequence must share one; run as root, or use "
+			     "copy:, reflink: or btrfs:",
+			     sh->slate.spec);
+	}
+	say("slate: %s in %s\n", slate_backend(&sh->slate), sh->slate.work);
+	return 0;
+}
+
 static char *find_self(const char *argv0)
 {
 	char buf[4096];
@@ -1174,15 +1654,22 @@ int cmd_shuffle(int argc, const char **argv)
 	} else {
 		sh.seed = rng_seed_from_os();
 	}
-	if (slate)
-		return error("--slate: slates are not available in this "
-			     "build yet"),
-		       EXIT_USAGE;
-	if (jobs != 1)
-		return error("-j %llu: parallel trials need --slate (trials "
-			     "in one shared environment disturb each other)",
-			     jobs),
-		       EXIT_USAGE;
+	if (slate && slate_parse(&sh.slate, slate) < 0)
+		return EXIT_USAGE;
+	sh.use_slate = slate && strcmp(slate_backend(&sh.slate), "none");
+	if (!jobs || jobs > 256) {
+		error("-j must be between 1 and 256");
+		slate_close(&sh.slate);
+		return EXIT_USAGE;
+	}
+	if (jobs > 1 && !sh.use_slate) {
+		error("-j %llu: parallel trials need --slate (trials in one "
+		      "shared environment disturb each other)",
+		      jobs);
+		slate_close(&sh.slate);
+		return EXIT_USAGE;
+	}
+	sh.jobs = (unsigned)jobs;
 	sh.timeout_ns = 10 * 60 * NS_PER_SEC;
 	if (sh.timeout_str && duration_parse(sh.timeout_str, &sh.timeout_ns))
 		return error("invalid --timeout '%s'", sh.timeout_str),
@@ -1242,12 +1729,12 @@ int cmd_shuffle(int argc, const char **argv)
 			    temp_base());
 		goto out;
 	}
-	sh.out_path = path_join(sh.outdir, "stdout");
-	sh.err_path = path_join(sh.outdir, "stderr");
-	sh.json_path = path_join(sh.outdir, "result.json");
-	sh.hook_path = path_join(sh.outdir, "hook-output");
+	if (io_paths_init(&sh.io, sh.outdir) < 0)
+		goto out;
 	sh.self_exe = find_self(NULL);
 	run_command_init();
+	if (sh.use_slate && open_slate(&sh) < 0)
+		goto out;
 
 	say("ordeal shuffle: seed %llu, %zu tests, order %s\n",
 	    (unsigned long long)sh.seed, sh.suite.nr, order);
@@ -1276,10 +1763,11 @@ out:
 		remove_recursive(sh.outdir);
 		free(sh.outdir);
 	}
-	free(sh.out_path);
-	free(sh.err_path);
-	free(sh.json_path);
-	free(sh.hook_path);
+	io_paths_release(&sh.io);
+	if (sh.slate.work && !sh.slate_kept)
+		slate_abandon(&sh.slate);
+	slate_close(&sh.slate);
+	free(sh.slate_evidence);
 	free(sh.self_exe);
 	free((char *)sh.report_path);
 	free(sh.best);

@@ -65,8 +65,8 @@ static void push_op(struct edits *e, char op)
  * Myers on a[0..n) vs b[0..m); appends ops.  Returns -1 (nothing appended)
  * when the edit distance exceeds DIFF_MAX_EDIT.
  */
-static int myers(const struct line *a, size_t n, const struct line *b,
-		 size_t m, struct edits *e)
+static int myers(const struct line *a, size_t n, const struct line *b, size_t m,
+		 struct edits *e)
 {
 	long max = (long)(n + m), d, k;
 	long maxd = max < DIFF_MAX_EDIT ? max : DIFF_MAX_EDIT;
@@ -79,12 +79,14 @@ static int myers(const struct line *a, size_t n, const struct line *b,
 		for (k = -d; k <= d; k += 2) {
 			long x, y;
 
-			if (k == -d || (k != d && v[off + k - 1] < v[off + k + 1]))
+			if (k == -d ||
+			    (k != d && v[off + k - 1] < v[off + k + 1]))
 				x = v[off + k + 1];
 			else
 				x = v[off + k - 1] + 1;
 			y = x - k;
-			while (x < (long)n && y < (long)m && line_eq(&a[x], &b[y])) {
+			while (x < (long)n && y < (long)m &&
+			       line_eq(&a[x], &b[y])) {
 				x++;
 				y++;
 			}
@@ -95,11 +97,12 @@ static int myers(const struct line *a, size_t n, const struct line *b,
 			}
 		}
 		trace[d] = xmalloc((2 * (size_t)d + 1) * sizeof(long));
-		memcpy(trace[d], v + off - d, (2 * (size_t)d + 1) * sizeof(long));
+		memcpy(trace[d], v + off - d,
+		       (2 * (size_t)d + 1) * sizeof(long));
 	}
 	if (found >= 0) {
 		/* Backtrack from (n, m), collecting ops in reverse. */
-		struct edits rev = { NULL, 0, 0 };
+		struct edits rev = {NULL, 0, 0};
 		long x = (long)n, y = (long)m;
 
 		for (d = found; d > 0; d--) {
@@ -107,7 +110,8 @@ static int myers(const struct line *a, size_t n, const struct line *b,
 			long pk, px, py;
 
 			k = x - y;
-			if (k == -d || (k != d && pv[k - 1 + d - 1] < pv[k + 1 + d - 1]))
+			if (k == -d ||
+			    (k != d && pv[k - 1 + d - 1] < pv[k + 1 + d - 1]))
 				pk = k + 1;
 			else
 				pk = k - 1;
@@ -162,8 +166,8 @@ int diff_unified(struct strbuf *out, const char *name_a, const char *a,
 		 size_t alen, const char *name_b, const char *b, size_t blen,
 		 int context)
 {
-	struct text ta = { NULL, 0, 0 }, tb = { NULL, 0, 0 };
-	struct edits e = { NULL, 0, 0 };
+	struct text ta = {NULL, 0, 0}, tb = {NULL, 0, 0};
+	struct edits e = {NULL, 0, 0};
 	size_t pre = 0, suf = 0, i, ia, ib;
 
 	if (alen == blen && !memcmp(a, b, alen))
@@ -179,8 +183,8 @@ int diff_unified(struct strbuf *out, const char *name_a, const char *a,
 		suf++;
 	for (i = 0; i < pre; i++)
 		push_op(&e, '=');
-	if (myers(ta.l + pre, ta.nr - pre - suf, tb.l + pre,
-		  tb.nr - pre - suf, &e) < 0) {
+	if (myers(ta.l + pre, ta.nr - pre - suf, tb.l + pre, tb.nr - pre - suf,
+		  &e) < 0) {
 		for (i = 0; i < ta.nr - pre - suf; i++)
 			push_op(&e, '-');
 		for (i = 0; i < tb.nr - pre - suf; i++)

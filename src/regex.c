@@ -74,7 +74,8 @@ bool utf8_valid(const char *buf, size_t len)
 				return false;
 			cp = (cp << 6) | (p[i] & 0x3F);
 		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		if ((n == 2 &&
+		     (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
 		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
 			return false;
 		p += n + 1;
@@ -86,8 +87,8 @@ static int match_at(const struct regex *re, const char *buf, size_t len,
 		    size_t start, bool bytes, size_t *ms, size_t *me)
 {
 	void *md = bytes ? re->md_bytes : re->md;
-	int rc = pcre2_match(bytes ? re->code_bytes : re->code,
-			     (PCRE2_SPTR)buf, len, start, 0, md, NULL);
+	int rc = pcre2_match(bytes ? re->code_bytes : re->code, (PCRE2_SPTR)buf,
+			     len, start, 0, md, NULL);
 	PCRE2_SIZE *ov;
 
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -122,8 +123,9 @@ int regex_match(const struct regex *re, const char *buf, size_t len,
 
 long regex_count(const struct regex *re, const char *buf, size_t len)
 {
-	size_t pos = 0, ms, me;
+	size_t pos = 0, ms, me, prev_end = 0;
 	long n = 0;
+	bool have_prev = false;
 	bool bytes;
 
 	if (!buf)
@@ -136,7 +138,12 @@ long regex_count(const struct regex *re, const char *buf, size_t len)
 			return -1;
 		if (!rc)
 			break;
-		n++;
+		/* As Go's FindAll: an empty match right after a match is
+		 * not counted. */
+		if (me > ms || !have_prev || ms != prev_end)
+			n++;
+		have_prev = me > ms;
+		prev_end = me;
 		if (me > ms) {
 			pos = me;
 		} else {

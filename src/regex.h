@@ -29,7 +29,10 @@ struct regex {
 	void *md_bytes;
 };
 
-#define REGEX_INIT { NULL, NULL, NULL, NULL }
+#define REGEX_INIT                                                             \
+	{                                                                      \
+		NULL, NULL, NULL, NULL                                         \
+	}
 
 /* Whether buf[0..len) is valid UTF-8. */
 bool utf8_valid(const char *buf, size_t len);

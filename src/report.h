@@ -36,11 +36,12 @@ const char *report_result_name(enum report_result r);
 
 struct report_test {
 	const char *name;
-	const char *path;	/* the file (NULL for --exec templates) */
-	const char *dir;	/* "tests/<safe-name>" relative to the run */
-	const char *stdout_path; /* last attempt's output files (absolute) */
+	const char *path; /* the file (NULL for --exec templates) */
+	const char *dir;  /* "tests/<safe-name>" relative to the run */
+	/* The last attempt's output files, as paths under the run's dir. */
+	const char *stdout_path;
 	const char *stderr_path;
-	unsigned instance;	/* 1..--count */
+	unsigned instance; /* 1..--count */
 	enum report_result result;
 	/*
 	 * SKIP: the reason ("requires root", "exit status 77", "not run:
@@ -48,26 +49,26 @@ struct report_test {
 	 * after 2s").  May be NULL.
 	 */
 	const char *reason;
-	bool ran;		/* a process ran (result is meaningful) */
-	bool not_run;		/* never started: interrupted or --failfast */
-	bool interrupted;	/* killed because the run was interrupted */
-	int attempts;		/* processes run (1 + retries used) */
-	struct run_result res;	/* the last attempt */
-	int64_t started_ns;	/* monotonic, for the live status */
+	bool ran;	       /* a process ran (result is meaningful) */
+	bool not_run;	       /* never started: interrupted or --failfast */
+	bool interrupted;      /* killed because the run was interrupted */
+	int attempts;	       /* processes run (1 + retries used) */
+	struct run_result res; /* the last attempt */
+	int64_t started_ns;    /* monotonic, for the live status */
 };
 
 struct report_run {
 	uint64_t seed;
 	bool shuffled;
 	int64_t started_wall_ns;
-	int64_t elapsed_ns;	/* filled in before end() */
-	size_t total;		/* tests planned (tests x --count) */
+	int64_t elapsed_ns; /* filled in before end() */
+	size_t total;	    /* tests planned (tests x --count) */
 	int jobs;
-	const char *out_dir;	/* the run's directory */
-	int tap_version;	/* 13 or 14 */
+	const char *out_dir; /* the run's directory */
+	int tap_version;     /* 13 or 14 */
 	/* Counts, filled in before end(). */
 	size_t passed, failed, skipped, flaky;
-	bool interrupted;	/* by a signal (130) */
+	bool interrupted; /* by a signal (130) */
 	int interrupt_signal;
 	bool failfast_stopped;
 };
@@ -77,7 +78,7 @@ struct report_status {
 	int running;
 	size_t finished, passed, failed;
 	int64_t elapsed_ns;
-	const char *slowest;	/* the running test that started first */
+	const char *slowest; /* the running test that started first */
 	int64_t slowest_ns;
 };
 
@@ -109,7 +110,10 @@ struct report_set {
 	size_t nr, alloc;
 };
 
-#define REPORT_SET_INIT { NULL, 0, 0 }
+#define REPORT_SET_INIT                                                        \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 void report_set_add(struct report_set *s, struct reporter *r);
 void report_begin(struct report_set *s, const struct report_run *run);
@@ -128,10 +132,12 @@ void report_set_clear(struct report_set *s);
  * text: per-test lines and the closing line on `out`, the live status on
  * `status` (NULL: none, e.g. not a terminal); `tail_lines` lines of a
  * failed test's output are shown.  summary_only: only the closing lines
- * (when stdout carries TAP or JSON and the text goes to stderr).
+ * (when stdout carries TAP or JSON and the text goes to stderr).  color:
+ * the result words in color (PASS green, FAIL red, SKIP yellow, FLAKY
+ * magenta).
  */
 struct reporter *report_text_new(FILE *out, FILE *status, int tail_lines,
-				 bool summary_only);
+				 bool summary_only, bool color);
 /* TAP to `out` (flushed per test so a reader can follow it). */
 struct reporter *report_tap_new(FILE *out);
 /* reports/report.json: written atomically in end(). */
@@ -147,7 +153,7 @@ struct reporter *report_junit_new(const char *path);
  * report_printable: append `len` bytes as text safe for a terminal or a
  * TAP line: invalid UTF-8 and control characters (C0 except tab, DEL, C1,
  * and newline unless keep_newlines) become U+FFFD, so a test's output
- * cannot drive the terminal.
+ * cannot drive the terminal.  With keep_newlines, CRLF becomes LF.
  */
 void report_printable(struct strbuf *out, const char *s, size_t len,
 		      bool keep_newlines);

@@ -469,11 +469,13 @@ static void reap_killed(const pid_t *pids, int n)
 
 /*
  * Kill what the finished child left behind: the rest of its process group,
- * and processes that escaped it (setsid) but carry its token; with
- * `all_unknown`, every adopted process that is not a running child.
- * Returns how many processes were left.
+ * and processes that escaped it (setsid) but carry its token.  With no
+ * child, every adopted process carrying a token of ours whose child is no
+ * longer running.  A process without the token (it removed it on purpose,
+ * as a test's shared service may) is left alone.  Returns how many
+ * processes were left.
  */
-static int sweep_leftovers(struct child_process *cp, bool all_unknown)
+static int sweep_leftovers(struct child_process *cp)
 {
 	char token[64];
 	int count = 0;
@@ -503,11 +505,7 @@ static int sweep_leftovers(struct child_process *cp, bool all_unknown)
 			continue;
 		}
 		t = os_process_getenv(kids[i], TOKEN_VAR);
-		if (t)
-			kill_it = cp ? !strcmp(t, token) :
-				       all_unknown || !token_is_running(t);
-		else
-			kill_it = all_unknown;
+		kill_it = t && (cp ? !strcmp(t, token) : !token_is_running(t));
 		free(t);
 		if (!kill_it) {
 			kids[i] = 0;
@@ -561,7 +559,7 @@ static void reap_all(void)
 		cp = running[i];
 		running[i] = running[--nr_running];
 		fill_result(cp, status, &ru);
-		cp->result.escaped = sweep_leftovers(cp, false);
+		cp->result.escaped = sweep_leftovers(cp);
 		cp->running = false;
 		ALLOC_GROW(finished, nr_finished + 1, alloc_finished);
 		finished[nr_finished++] = cp;
@@ -638,35 +636,47 @@ struct child_process *run_command_wait_any(int64_t timeout_ns)
 	}
 }
 
-int finish_command(struct child_process *cp)
+/* Remove `cp` from the queue of finished children, if it is there. */
+static void unqueue_finished(struct child_process *cp)
 {
-	if (!cp->result.started)
-		return -1;
-	while (cp->running) {
-		struct child_process *done;
-
-		done = run_command_wait_any(-1);
-		if (done == cp)
-			break;
-		if (done) {
-			/* Someone else's child: keep it for its owner. */
-			ALLOC_GROW(finished, nr_finished + 1, alloc_finished);
-			finished[nr_finished++] = done;
-			continue;
-		}
-		if (interrupted_sig) {
-			run_command_kill_all();
-			break;
-		}
-	}
-	/* Hand-back bookkeeping: it is no longer in `finished`. */
 	for (size_t i = 0; i < nr_finished; i++)
 		if (finished[i] == cp) {
 			memmove(finished + i, finished + i + 1,
 				(nr_finished - i - 1) * sizeof(*finished));
 			nr_finished--;
+			return;
+		}
+}
+
+/*
+ * Wait for this one child.  Other children that finish meanwhile stay
+ * queued for their owner's run_command_wait_any().
+ */
+int finish_command(struct child_process *cp)
+{
+	if (!cp->result.started)
+		return -1;
+	for (;;) {
+		int64_t now, next;
+		struct pollfd pfd;
+
+		reap_all();
+		if (!cp->running)
+			break;
+		if (interrupted_sig) {
+			run_command_kill_all();
 			break;
 		}
+		now = clock_now_ns();
+		next = enforce_timeouts(now);
+		pfd.fd = wake_pipe[0];
+		pfd.events = POLLIN;
+		poll(&pfd, 1, next ? (int)((next - now + NS_PER_MS - 1) /
+					   NS_PER_MS)
+				   : -1);
+		drain_wake_pipe();
+	}
+	unqueue_finished(cp);
 	return 0;
 }
 
@@ -695,12 +705,12 @@ void run_command_kill_all(void)
 		running[0] = running[--nr_running];
 		if (pid > 0)
 			fill_result(cp, status, &ru);
-		cp->result.escaped = sweep_leftovers(cp, false);
+		cp->result.escaped = sweep_leftovers(cp);
 		cp->running = false;
 		ALLOC_GROW(finished, nr_finished + 1, alloc_finished);
 		finished[nr_finished++] = cp;
 	}
-	sweep_leftovers(NULL, true);
+	sweep_leftovers(NULL);
 }
 
 void run_result_describe(struct strbuf *sb, const struct run_result *r)

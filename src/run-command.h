@@ -6,8 +6,10 @@
  * SIGTERM to the group, then SIGKILL after a grace period.  When the child
  * ends, the rest of its group is killed, and (with the subreaper set up by
  * run_command_init) processes that escaped the group by setsid() are found
- * by the token ordeal puts in their environment and killed too; their number
- * is reported.  Exit status is normalised (code, or signal), with wait4
+ * by the token ordeal puts in their environment (ORDEAL_CHILD_TOKEN) and
+ * killed too; their number is reported.  A process that removes the token
+ * from its environment opts out: that is how a test starts a service meant
+ * to outlive it (the tests' zfs-fuse does).  Exit status is normalised (code, or signal), with wait4
  * rusage (max RSS, user and system CPU).
  *
  * Several children may run at once: start them with start_command(), then

@@ -471,6 +471,79 @@ stop:
 }
 
 /*
+ * Candidate i of a family, made on demand: `evaluate_family` builds them
+ * one wave at a time, so a family of n candidates of about n tests each
+ * (ddmin's complements at high granularity, the removal pass) never sits
+ * in memory whole.
+ */
+struct family {
+	const size_t *req, *cand, *set;
+	size_t nreq, n, g;
+	enum { FAM_SUBSET, FAM_COMPLEMENT, FAM_REMOVE } kind;
+	size_t from; /* FAM_REMOVE: first position tried */
+};
+
+/* ddmin's chunk i of g over n, counted from the victim's end. */
+static void chunk(const struct family *f, size_t j, size_t *s, size_t *e)
+{
+	size_t i = f->g - 1 - j;
+	*s = i * f->n / f->g;
+	*e = (i + 1) * f->n / f->g;
+}
+
+static void family_make(const struct family *f, size_t j, struct cand *c)
+{
+	size_t s, e;
+
+	switch (f->kind) {
+	case FAM_SUBSET: {
+		chunk(f, j, &s, &e);
+		struct span sp[2] = {{f->req, f->nreq}, {f->cand + s, e - s}};
+		cand_init(c, sp, 2);
+		break;
+	}
+	case FAM_COMPLEMENT: {
+		chunk(f, j, &s, &e);
+		struct span sp[3] = {{f->req, f->nreq},
+				     {f->cand, s},
+				     {f->cand + e, f->n - e}};
+		cand_init(c, sp, 3);
+		break;
+	}
+	case FAM_REMOVE: {
+		size_t i = f->from + j;
+		struct span sp[2] = {{f->set, i},
+				     {f->set + i + 1, f->n - i - 1}};
+		cand_init(c, sp, 2);
+		break;
+	}
+	}
+}
+
+/* The first of `count` family members that reproduces; as evaluate(). */
+static ssize_t evaluate_family(struct shrinker *sh, const struct family *f,
+			       size_t count)
+{
+	size_t w = wave_size(sh);
+	struct cand *c = xcalloc(w, sizeof(*c));
+	ssize_t ret = -1;
+
+	for (size_t start = 0; start < count; start += w) {
+		size_t k = count - start < w ? count - start : w;
+		for (size_t j = 0; j < k; j++)
+			family_make(f, start + j, &c[j]);
+		ssize_t hit = evaluate(sh, c, k, true);
+		cands_release(c, k);
+		if (hit != -1) {
+			ret = hit == -2 ? -2 : (ssize_t)start + hit;
+			break;
+		}
+	}
+	free(c);
+	return ret;
+}
+
+/*
  * ddmin on cand with req always present: test each of g chunks alone, then
  * each complement; on success restart from the smaller set, else double g
  * until g = |cand|.  Ends 1-minimal with respect to cand.
@@ -480,61 +553,37 @@ static int ddmin(struct shrinker *sh, const size_t *req, size_t nreq,
 {
 	size_t g = 2;
 	while (*nc >= 2) {
-		size_t n = *nc;
-		struct cand *c;
+		size_t n = *nc, s, e;
+		struct family f = {req, cand, NULL, nreq, n, 0, FAM_SUBSET, 0};
 		ssize_t hit;
 		if (g > n)
 			g = n;
-		c = xcalloc(g, sizeof(*c));
+		f.g = g;
 		/* subsets, the chunk nearest the victim first */
-		for (size_t j = 0; j < g; j++) {
-			size_t i = g - 1 - j;
-			size_t s = i * n / g, e = (i + 1) * n / g;
-			struct span sp[2] = {{req, nreq}, {cand + s, e - s}};
-			cand_init(&c[j], sp, 2);
-		}
-		hit = evaluate(sh, c, g, true);
-		cands_release(c, g);
-		if (hit == -2) {
-			free(c);
+		hit = evaluate_family(sh, &f, g);
+		if (hit == -2)
 			return -1;
-		}
 		if (hit >= 0) {
-			size_t i = g - 1 - (size_t)hit;
-			size_t s = i * n / g, e = (i + 1) * n / g;
+			chunk(&f, (size_t)hit, &s, &e);
 			keep_range(cand, nc, s, e - s);
 			g = 2;
-			free(c);
 			continue;
 		}
 		/* complements (for g == 2 they are the subsets again) */
 		if (g > 2) {
-			for (size_t j = 0; j < g; j++) {
-				size_t i = g - 1 - j;
-				size_t s = i * n / g, e = (i + 1) * n / g;
-				struct span sp[3] = {{req, nreq},
-						     {cand, s},
-						     {cand + e, n - e}};
-				cand_init(&c[j], sp, 3);
-			}
-			hit = evaluate(sh, c, g, true);
-			cands_release(c, g);
-			if (hit == -2) {
-				free(c);
+			f.kind = FAM_COMPLEMENT;
+			hit = evaluate_family(sh, &f, g);
+			if (hit == -2)
 				return -1;
-			}
 			if (hit >= 0) {
-				size_t i = g - 1 - (size_t)hit;
-				size_t s = i * n / g, e = (i + 1) * n / g;
+				chunk(&f, (size_t)hit, &s, &e);
 				memmove(cand + s, cand + e,
 					(n - e) * sizeof(*cand));
 				*nc = n - (e - s);
 				g = g - 1 > 2 ? g - 1 : 2;
-				free(c);
 				continue;
 			}
 		}
-		free(c);
 		if (g >= n)
 			break;
 		g = g * 2 < n ? g * 2 : n;
@@ -550,17 +599,9 @@ static int remove_each(struct shrinker *sh, size_t *set, size_t *ns)
 		size_t from = 0;
 		changed = false;
 		while (from < *ns) {
-			size_t n = *ns - from;
-			struct cand *c = xcalloc(n, sizeof(*c));
-			for (size_t j = 0; j < n; j++) {
-				size_t i = from + j;
-				struct span sp[2] = {
-					{set, i}, {set + i + 1, *ns - i - 1}};
-				cand_init(&c[j], sp, 2);
-			}
-			ssize_t hit = evaluate(sh, c, n, true);
-			cands_release(c, n);
-			free(c);
+			struct family f = {NULL, NULL, set,	   0,
+					   *ns,	 0,    FAM_REMOVE, from};
+			ssize_t hit = evaluate_family(sh, &f, *ns - from);
 			if (hit == -2)
 				return -1;
 			if (hit < 0)

@@ -15,16 +15,26 @@
  *   2. isolation: the victim alone; if it shows the property (`confirm`
  *      times out of `confirm`) the prefix is irrelevant (SHRINK_ALONE);
  *      if only some of those runs do, SHRINK_FLAKY;
- *   3. bisection on the cut point, the half nearest the victim first: each
- *      round finds one test the failure needs in about log2(n) trials, and
- *      drops everything before it that is not needed;
- *   4. ddmin (Zeller's subsets and complements, granularity doubling) on
- *      what is left once bisection stops paying (a round that dropped
+ *   3. single-culprit bisection: keep the half nearest the victim when it
+ *      reproduces, else assume the other half, one trial per level (cheap
+ *      in test executions too); the survivor is checked at the end;
+ *   4. when one culprit was not enough: bisection on the cut point, the
+ *      half nearest the victim first: each round finds one test the
+ *      failure needs in about log2(n) trials, and drops everything before
+ *      it that is not needed;
+ *   5. ddmin (Zeller's subsets and complements, granularity doubling) on
+ *      what is left once bisection stops paying (two rounds that dropped
  *      nothing: the needed tests are dense);
- *   5. one-by-one removal of every survivor until a fixpoint;
- *   6. the result is rerun `confirm` times more; a miss means SHRINK_FLAKY.
+ *   6. one-by-one removal of every survivor until a fixpoint;
+ *   7. the result is rerun `confirm` times more; a miss means SHRINK_FLAKY.
  * Trials are memoised by sequence, so no sequence is run twice by steps
- * 2-5; steps 1 and 6 always really run (they measure repeatability).
+ * 2-6; steps 1 and 7 always really run (they measure repeatability).
+ *
+ * With a batch oracle and `jobs` > 1, trials run `jobs` at a time: step 3
+ * splits `jobs` ways and tests every part, step 4 probes `jobs` cuts at
+ * once, steps 5 and 6 test `jobs` candidates per wave and take the first
+ * that reproduces in the one-by-one order (the same answer as one by
+ * one); the result is 1-minimal either way, in fewer rounds (stats.rounds).
  *
  * The opposite dependency (a "brittle" test that fails alone and passes
  * only after some state-setter ran) is found with the same machinery: give
@@ -72,8 +82,8 @@ struct shrink_options {
 				       is cut short to fit) */
 	bool no_bisect;		    /* plain ddmin (for comparisons) */
 	shrink_batch_fn batch;	    /* with jobs > 1: parallel trials */
-	unsigned jobs;		    /* trials per batch; the answer is the
-				       same as one by one, in fewer rounds */
+	unsigned jobs;		    /* trials per batch: fewer rounds, still
+				       1-minimal */
 };
 /* clang-format off */
 #define SHRINK_OPTIONS_INIT { .confirm = 1 }

@@ -221,7 +221,8 @@ static int add_dir(struct suite *s, const char *dir,
 		names[nr++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, nr, sizeof(*names), cmp_names);
+	if (nr)
+		qsort(names, nr, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < nr; i++) {
 		char *p = strcmp(dir, ".") ? path_join(dir, names[i])
 					   : xstrdup(names[i]);

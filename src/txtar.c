@@ -100,7 +100,8 @@ void txtar_format(struct strbuf *out, const struct txtar *ar)
 	for (size_t i = 0; i < ar->nr; i++) {
 		strbuf_addf(out, "-- %s --\n", ar->files[i].name);
 		strbuf_add(out, ar->files[i].data, ar->files[i].len);
-		if (ar->files[i].len && ar->files[i].data[ar->files[i].len - 1] != '\n')
+		if (ar->files[i].len &&
+		    ar->files[i].data[ar->files[i].len - 1] != '\n')
 			strbuf_addch(out, '\n');
 	}
 }

@@ -21,8 +21,8 @@
 struct strbuf;
 
 struct txtar_file {
-	char *name;	 /* as written between the markers, trimmed */
-	char *data;	 /* the content, newline-terminated unless empty */
+	char *name; /* as written between the markers, trimmed */
+	char *data; /* the content, newline-terminated unless empty */
 	size_t len;
 	size_t line;	 /* 1-based line number of the marker */
 	size_t data_off; /* where the content starts in the parsed buffer */
@@ -36,7 +36,10 @@ struct txtar {
 	size_t nr, alloc;
 };
 
-#define TXTAR_INIT { NULL, 0, NULL, 0, 0 }
+#define TXTAR_INIT                                                             \
+	{                                                                      \
+		NULL, 0, NULL, 0, 0                                            \
+	}
 
 /* Parse `len` bytes (NULs allowed).  Never fails: any text is an archive. */
 void txtar_parse(struct txtar *ar, const char *buf, size_t len);

@@ -29,7 +29,7 @@ HELPER=$ABS_BUILD/ordeal-test-helper
 SCRIPT_ARGS=${SCRIPT_ARGS:-}
 cd "$ROOT" || exit 2
 
-STAGES=${*:-unit smoke script}
+STAGES=${*:-unit smoke crash-c script}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ordeal-check-XXXXXX") || exit 2
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM HUP
@@ -122,6 +122,19 @@ stage_smoke() {
 	record smoke "$1" "$f" "$3" ""
 }
 
+stage_crash_c() {
+	echo "== crash library (tests/crash/run.sh)"
+	log=$TMP/crash-c.log
+	BUILD=$ABS_BUILD sh "$ROOT/tests/crash/run.sh" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	# One verdict per check the script runs: lines "ok ..." / "FAIL ...".
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^FAIL' "$log")
+	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	record crash-c "$p" "$f" 0 ""
+}
+
 stage_script() {
 	echo "== scripts (tests/script)"
 	log=$TMP/script.log
@@ -138,9 +151,11 @@ stage_script() {
 	# $SCRIPT_ARGS is split on purpose (several options).
 	# shellcheck disable=SC2086
 	{
-		PATH=$ABS_BUILD:$PATH "$ORDEAL" script -j2 $SCRIPT_ARGS \
+		PATH=$ABS_BUILD:$PATH "$ORDEAL" script -j2 --timeout 5m \
+			$SCRIPT_ARGS \
 			--cmd "ordeal=$ORDEAL" --cmd "helper=$HELPER" \
 			-e "ORDEAL_SRC=$ROOT" -e "ORDEAL_BUILD=$ABS_BUILD" \
+			-e "ORDEAL_EXAMPLES=$ABS_BUILD/examples" \
 			tests/script 2>&1
 		echo $? >"$TMP/script.rc"
 	} | tee "$log" | sed 's/^ordeal: \([0-9]* passed\)/script total: \1/'
@@ -165,9 +180,10 @@ for stage in $STAGES; do
 	case $stage in
 	unit) stage_unit ;;
 	smoke) stage_smoke ;;
+	crash-c) stage_crash_c ;;
 	script) stage_script ;;
 	*)
-		echo "check: error: unknown stage '$stage' (unit, smoke, script)" >&2
+		echo "check: error: unknown stage '$stage' (unit, smoke, crash-c, script)" >&2
 		exit 2
 		;;
 	esac

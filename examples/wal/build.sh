@@ -15,9 +15,12 @@ lib=$BUILD/libordeal.a
 mkdir -p "$out"
 flags="-std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g -Iinclude"
 
+# Each binary is linked to a temporary name and renamed into place, so
+# that several tests building at once never run a half-written file.
 build() { # name source extra-cflags [extra-libs]
 	if [ ! -x "$out/$1" ] || [ "$2" -nt "$out/$1" ] || [ "$lib" -nt "$out/$1" ]; then
-		$CC $flags $3 -o "$out/$1" "$2" "$lib" ${4:-} -lpthread
+		$CC $flags $3 -o "$out/$1.tmp$$" "$2" "$lib" ${4:-} -lpthread &&
+			mv -f "$out/$1.tmp$$" "$out/$1"
 	fi
 }
 build walkv examples/wal/walkv.c ""
@@ -28,8 +31,12 @@ build confwrite examples/wal/confwrite.c ""
 # of it to show that --syscalls refuses what LD_PRELOAD cannot reach.
 build crashprog tests/crash/crashprog.c ""
 if [ ! -x "$out/crashprog-static" ] || [ tests/crash/crashprog.c -nt "$out/crashprog-static" ]; then
-	$CC $flags -static -o "$out/crashprog-static" tests/crash/crashprog.c "$lib" -lpthread 2>/dev/null ||
+	if $CC $flags -static -o "$out/crashprog-static.tmp$$" tests/crash/crashprog.c "$lib" -lpthread 2>/dev/null; then
+		mv -f "$out/crashprog-static.tmp$$" "$out/crashprog-static"
+	else
+		rm -f "$out/crashprog-static.tmp$$"
 		echo "build.sh: no static libc: crashprog-static not built" >&2
+	fi
 fi
 # The SQLite durability test, when libsqlite3 is there.
 if pkg-config --exists sqlite3 2>/dev/null; then

@@ -6,10 +6,11 @@
 set -u
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
 cd "$top"
 sh examples/wal/build.sh || exit 1
-ordeal=$top/$BUILD/ordeal
-ex=$top/$BUILD/examples
+ordeal=$BUILD/ordeal
+ex=$BUILD/examples
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ordeal-demo.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/work"
@@ -28,8 +29,8 @@ run() { # description, then ordeal crash arguments
 	TMPDIR=$tmp/work "$ordeal" crash "$@" | show | sed "s|$ex/||g; s|$tmp/||g"
 }
 
-run "a WAL store that syncs before it acks: nothing lost" \
-	-j2 --power-loss --verify "$ex/walkv check" -- "$ex/walkv" put 6
+run "a WAL store that syncs before it acks: nothing lost, even at every syscall" \
+	-j2 --syscalls all --power-loss --verify "$ex/walkv check" -- "$ex/walkv" put 6
 run "the same store acking before fsync: a plain kill hides the bug" \
 	-j2 --verify "$ex/walkv check" -- "$ex/walkv-skip-fsync" put 6
 run "... a power cut finds it" \

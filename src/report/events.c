@@ -120,7 +120,8 @@ static void output_file(struct events_reporter *er, const char *test,
 	strbuf_release(&raw);
 }
 
-static void events_begin(struct reporter *r, const struct report_run *run UNUSED)
+static void events_begin(struct reporter *r,
+			 const struct report_run *run UNUSED)
 {
 	struct events_reporter *er = (struct events_reporter *)r;
 
@@ -146,7 +147,7 @@ static void events_finished(struct reporter *r, const struct report_test *t)
 	double secs = t->res.duration_ns / 1e9;
 	const char *action, *word;
 
-	if (!t->ran && !t->interrupted) {
+	if (t->attempts == 0) {
 		/* Never started: announce it so the stream has it. */
 		event(er, "run", t->name, NULL, 0, -1);
 		output_line(er, t->name, "=== RUN   %s\n", t->name);

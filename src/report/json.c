@@ -68,7 +68,7 @@ static void add_test(struct json_writer *w, const struct report_test *t)
 	json_key(w, "escaped_killed");
 	json_int(w, res->escaped);
 	json_key(w, "output_dir");
-	if (t->dir && (t->ran || t->interrupted))
+	if (t->dir && t->attempts > 0)
 		json_string(w, t->dir);
 	else
 		json_null(w);

@@ -43,7 +43,8 @@ static void output_elem(struct strbuf *sb, const char *elem, const char *path,
 		if (truncated) {
 			struct strbuf note = STRBUF_INIT;
 
-			strbuf_addf(&note, "[... earlier output in %s]\n", path);
+			strbuf_addf(&note, "[... earlier output in %s]\n",
+				    path);
 			report_xml_escape(sb, note.buf, note.len);
 			strbuf_release(&note);
 		}
@@ -80,8 +81,10 @@ static void add_testcase(struct strbuf *sb, const struct report_test *t)
 			property(sb, "exit_status", num);
 		}
 		if (res->signal)
-			property(sb, "signal", signal_name(res->signal) ?
-				 signal_name(res->signal) : "?");
+			property(sb, "signal",
+				 signal_name(res->signal)
+					 ? signal_name(res->signal)
+					 : "?");
 		snprintf(num, sizeof(num), "%ld", res->max_rss_kb);
 		property(sb, "max_rss_kb", num);
 		snprintf(num, sizeof(num), "%.3f", res->user_s);
@@ -105,15 +108,17 @@ static void add_testcase(struct strbuf *sb, const struct report_test *t)
 
 		strbuf_addstr(sb, "      <failure");
 		attr(sb, "message", msg);
-		attr(sb, "type", t->interrupted ? "interrupted" :
-			 res->timed_out ? "timeout" : "failure");
+		attr(sb, "type",
+		     t->interrupted   ? "interrupted"
+		     : res->timed_out ? "timeout"
+				      : "failure");
 		strbuf_addch(sb, '>');
 		report_xml_escape(sb, msg, strlen(msg));
 		strbuf_addstr(sb, "</failure>\n");
 	}
 	if (t->ran || t->interrupted) {
-		size_t max = t->result == REPORT_FAIL ? JUNIT_FAIL_TAIL :
-							JUNIT_PASS_TAIL;
+		size_t max = t->result == REPORT_FAIL ? JUNIT_FAIL_TAIL
+						      : JUNIT_PASS_TAIL;
 
 		output_elem(sb, "system-out", t->stdout_path, max);
 		output_elem(sb, "system-err", t->stderr_path, max);
@@ -151,13 +156,15 @@ static int junit_end(struct reporter *r, const struct report_run *run,
 	}
 
 	strbuf_addstr(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	strbuf_addf(&sb, "<testsuites name=\"ordeal\" tests=\"%zu\" "
-			 "failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
-			 "time=\"%.3f\">\n",
+	strbuf_addf(&sb,
+		    "<testsuites name=\"ordeal\" tests=\"%zu\" "
+		    "failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
+		    "time=\"%.3f\">\n",
 		    nr, run->failed, run->skipped, secs);
-	strbuf_addf(&sb, "  <testsuite name=\"ordeal run\" tests=\"%zu\" "
-			 "failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
-			 "time=\"%.3f\"",
+	strbuf_addf(&sb,
+		    "  <testsuite name=\"ordeal run\" tests=\"%zu\" "
+		    "failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
+		    "time=\"%.3f\"",
 		    nr, run->failed, run->skipped, secs);
 	attr(&sb, "timestamp", ts.buf);
 	attr(&sb, "hostname", host);

@@ -17,7 +17,8 @@ int report_read_failed(const char *report_json, struct strvec *names,
 	json_t *root, *tests, *t;
 	size_t i;
 
-	root = json_load_file(report_json, 0, &jerr);
+	/* As reals: a --shuffle seed may not fit json_int_t. */
+	root = json_load_file(report_json, JSON_DECODE_INT_AS_REAL, &jerr);
 	if (!root) {
 		if (access(report_json, F_OK))
 			return error("no previous run: '%s' is missing",
@@ -29,10 +30,14 @@ int report_read_failed(const char *report_json, struct strvec *names,
 		json_decref(root);
 		return error("%s: no \"tests\" array", report_json);
 	}
-	json_array_foreach(tests, i, t) {
-		const char *name = json_string_value(json_object_get(t, "name"));
-		const char *res = json_string_value(json_object_get(t, "result"));
-		const char *path = json_string_value(json_object_get(t, "path"));
+	json_array_foreach(tests, i, t)
+	{
+		const char *name =
+			json_string_value(json_object_get(t, "name"));
+		const char *res =
+			json_string_value(json_object_get(t, "result"));
+		const char *path =
+			json_string_value(json_object_get(t, "path"));
 		bool seen = false;
 
 		if (!name || !res || strcmp(res, "FAIL"))

@@ -99,6 +99,9 @@ void report_printable(struct strbuf *out, const char *s, size_t len,
 
 		if (c == '\t' || (c == '\n' && keep_newlines)) {
 			strbuf_addch(out, c);
+		} else if (c == '\r' && keep_newlines && i + 1 < clean.len &&
+			   p[i + 1] == '\n') {
+			/* CRLF line ends: the LF is enough. */
 		} else if (c < 0x20 || c == 0x7f) {
 			strbuf_addstr(out, REPLACEMENT);
 		} else if (c == 0xc2 && i + 1 < clean.len && p[i + 1] >= 0x80 &&

@@ -68,7 +68,8 @@ static void tap_finished(struct reporter *r, const struct report_test *t)
 		report_printable(&sb, why, strlen(why), false);
 	}
 	strbuf_addch(&sb, '\n');
-	if (t->ran || t->interrupted) {
+	/* Diagnostics for every test that ran or tried to (not skips). */
+	if (t->attempts > 0 && !(t->result == REPORT_SKIP && !t->ran)) {
 		strbuf_addstr(&sb, "  ---\n");
 		strbuf_addf(&sb, "  result: %s\n",
 			    report_result_name(t->result));
@@ -83,16 +84,17 @@ static void tap_finished(struct reporter *r, const struct report_test *t)
 			strbuf_addf(&sb, "  exit_status: %d\n", res->exit_code);
 		if (res->signal)
 			strbuf_addf(&sb, "  signal: %s\n",
-				    signal_name(res->signal) ?
-					    signal_name(res->signal) : "?");
+				    signal_name(res->signal)
+					    ? signal_name(res->signal)
+					    : "?");
 		if (res->timed_out)
 			strbuf_addstr(&sb, "  timed_out: true\n");
 		if (t->interrupted)
 			strbuf_addstr(&sb, "  interrupted: true\n");
 		strbuf_addf(&sb, "  attempts: %d\n", t->attempts);
 		strbuf_addf(&sb, "  max_rss_kb: %ld\n", res->max_rss_kb);
-		strbuf_addf(&sb, "  user_s: %.3f\n  sys_s: %.3f\n",
-			    res->user_s, res->sys_s);
+		strbuf_addf(&sb, "  user_s: %.3f\n  sys_s: %.3f\n", res->user_s,
+			    res->sys_s);
 		if (res->escaped)
 			strbuf_addf(&sb, "  escaped_killed: %d\n",
 				    res->escaped);
@@ -119,10 +121,11 @@ static int tap_end(struct reporter *r, const struct report_run *run,
 
 	if (run->interrupted)
 		fprintf(tr->out, "# interrupted by SIG%s\n",
-			signal_name(run->interrupt_signal) ?
-				signal_name(run->interrupt_signal) : "?");
-	fprintf(tr->out, "# %zu passed, %zu failed, %zu skipped\n",
-		run->passed, run->failed, run->skipped);
+			signal_name(run->interrupt_signal)
+				? signal_name(run->interrupt_signal)
+				: "?");
+	fprintf(tr->out, "# %zu passed, %zu failed, %zu skipped\n", run->passed,
+		run->failed, run->skipped);
 	if (fflush(tr->out) || ferror(tr->out))
 		return error_errno("cannot write the TAP report");
 	return 0;

@@ -20,6 +20,7 @@ struct text_reporter {
 	FILE *out, *status;
 	int tail_lines;
 	bool summary_only;
+	bool color;
 	bool status_shown;
 	size_t not_run;
 };
@@ -75,8 +76,18 @@ static void text_finished(struct reporter *r, const struct report_test *t)
 	}
 	if (tr->summary_only)
 		return;
-	strbuf_addstr(&sb, report_result_name(t->result));
-	strbuf_addch(&sb, ' ');
+	if (tr->color) {
+		static const char *const sgr[] = {[REPORT_PASS] = "32",
+						  [REPORT_FAIL] = "31",
+						  [REPORT_SKIP] = "33",
+						  [REPORT_FLAKY] = "35"};
+
+		strbuf_addf(&sb, "\033[%sm%s\033[0m ", sgr[t->result],
+			    report_result_name(t->result));
+	} else {
+		strbuf_addstr(&sb, report_result_name(t->result));
+		strbuf_addch(&sb, ' ');
+	}
 	print_name(&sb, t->name);
 	if (t->result == REPORT_SKIP) {
 		strbuf_addf(&sb, ": %s", t->reason ? t->reason : "skipped");
@@ -169,12 +180,15 @@ static int text_end(struct reporter *r, const struct report_run *run,
 		strbuf_release(&sb);
 	}
 	if (run->flaky)
-		fprintf(out, "ordeal: %zu flaky (failed, then passed on a "
-			     "retry; counted as passed)\n", run->flaky);
+		fprintf(out,
+			"ordeal: %zu flaky (failed, then passed on a "
+			"retry; counted as passed)\n",
+			run->flaky);
 	if (run->interrupted)
 		fprintf(out, "ordeal: interrupted by SIG%s; %zu not run\n",
-			signal_name(run->interrupt_signal) ?
-				signal_name(run->interrupt_signal) : "?",
+			signal_name(run->interrupt_signal)
+				? signal_name(run->interrupt_signal)
+				: "?",
 			tr->not_run);
 	else if (run->failfast_stopped)
 		fprintf(out, "ordeal: --failfast: %zu not run\n", tr->not_run);
@@ -200,7 +214,7 @@ static const struct reporter_ops text_ops = {
 };
 
 struct reporter *report_text_new(FILE *out, FILE *status, int tail_lines,
-				 bool summary_only)
+				 bool summary_only, bool color)
 {
 	struct text_reporter *t = xcalloc(1, sizeof(*t));
 
@@ -209,5 +223,6 @@ struct reporter *report_text_new(FILE *out, FILE *status, int tail_lines,
 	t->status = status;
 	t->tail_lines = tail_lines;
 	t->summary_only = summary_only;
+	t->color = color;
 	return &t->base;
 }

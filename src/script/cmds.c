@@ -237,7 +237,8 @@ static int do_cmp(struct script_state *st, int argc, const char **argv,
 		char *p2 = state_abs(st, argv[2]);
 		ssize_t member = -1;
 
-		for (size_t i = 0; st->opts->update && !env && i < st->ar.nr; i++)
+		for (size_t i = 0; st->opts->update && !env && i < st->ar.nr;
+		     i++)
 			if (st->member_paths && st->member_paths[i] &&
 			    !strcmp(st->member_paths[i], p2))
 				member = (ssize_t)i;
@@ -260,13 +261,14 @@ static int do_cmp(struct script_state *st, int argc, const char **argv,
 			size_t i = 0, line = 1;
 			while (i < a.len && i < blen && a.data[i] == bdata[i])
 				line += a.data[i++] == '\n';
-			ret = cmd_fail(st, "%s and %s differ (from line %zu; "
+			ret = cmd_fail(st,
+				       "%s and %s differ (from line %zu; "
 				       "too large for a diff)",
 				       argv[1], argv[2], line);
 		} else {
 			struct strbuf d = STRBUF_INIT;
-			diff_unified(&d, argv[1], a.data, a.len, argv[2],
-				     bdata, blen, 3);
+			diff_unified(&d, argv[1], a.data, a.len, argv[2], bdata,
+				     blen, 3);
 			log_bounded(st, d.buf, d.len);
 			strbuf_release(&d);
 			ret = cmd_fail(st, "%s and %s differ", argv[1],
@@ -339,8 +341,8 @@ static int cmd_cp(struct script_state *st, int argc, const char **argv)
 		fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			  mode);
 		if (fd < 0 || write_in_full(fd, m.data, m.len) < 0)
-			ret = cmd_fatal(st, "cp: cannot write '%s': %s",
-					target, strerror(errno));
+			ret = cmd_fatal(st, "cp: cannot write '%s': %s", target,
+					strerror(errno));
 		if (fd >= 0) {
 			fchmod(fd, mode);
 			close(fd);
@@ -487,12 +489,13 @@ static int cmd_unquote(struct script_state *st, int argc, const char **argv)
 		    (sb.buf[0] != '>' || sb.buf[sb.len - 1] != '\n')) {
 			free(p);
 			strbuf_release(&sb);
-			return cmd_fatal(st,
-					 "%s: data does not appear to be quoted",
-					 argv[i]);
+			return cmd_fatal(
+				st, "%s: data does not appear to be quoted",
+				argv[i]);
 		}
 		for (size_t j = 0; j < sb.len; j++) {
-			if (sb.buf[j] == '>' && (j == 0 || sb.buf[j - 1] == '\n'))
+			if (sb.buf[j] == '>' &&
+			    (j == 0 || sb.buf[j - 1] == '\n'))
 				continue;
 			strbuf_addch(&out, sb.buf[j]);
 		}
@@ -532,18 +535,26 @@ static void go_unquote(struct strbuf *out, const char *s)
 		}
 		c = s[++i];
 		switch (c) {
-		case 'n': strbuf_addch(out, '\n'); break;
-		case 't': strbuf_addch(out, '\t'); break;
-		case 'r': strbuf_addch(out, '\r'); break;
+		case 'n':
+			strbuf_addch(out, '\n');
+			break;
+		case 't':
+			strbuf_addch(out, '\t');
+			break;
+		case 'r':
+			strbuf_addch(out, '\r');
+			break;
 		case 'x':
 			if (i + 2 < n) {
-				char hex[3] = { s[i + 1], s[i + 2], 0 };
+				char hex[3] = {s[i + 1], s[i + 2], 0};
 				strbuf_addch(out, (char)strtol(hex, NULL, 16));
 				i += 2;
 				break;
 			}
 			/* fall through */
-		default: strbuf_addch(out, c); break;
+		default:
+			strbuf_addch(out, c);
+			break;
 		}
 	}
 }
@@ -587,6 +598,73 @@ out:
 	return ret;
 }
 
+/* go-internal's `unix2dos file...`: every line ends with CRLF. */
+static int cmd_unix2dos(struct script_state *st, int argc, const char **argv)
+{
+	if (argc < 2)
+		return usage_err(st, "unix2dos paths...");
+	for (int i = 1; i < argc; i++) {
+		struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+		char *p = state_writable_path_follow(st, argv[i]);
+		size_t pos = 0;
+		int fd, ret = CMD_OK;
+
+		if (!p)
+			return CMD_FATAL;
+		if (strbuf_read_file(&in, p, 0) < 0) {
+			ret = cmd_fatal(st, "cannot read '%s': %s", argv[i],
+					strerror(errno));
+			goto next;
+		}
+		while (pos < in.len) {
+			const char *nl =
+				memchr(in.buf + pos, '\n', in.len - pos);
+			size_t end = nl ? (size_t)(nl - in.buf) : in.len;
+			size_t n = end - pos;
+
+			if (n && in.buf[pos + n - 1] == '\r')
+				n--;
+			strbuf_add(&out, in.buf + pos, n);
+			strbuf_addstr(&out, "\r\n");
+			pos = end + 1;
+		}
+		fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd < 0 || write_in_full(fd, out.buf, out.len) < 0)
+			ret = cmd_fatal(st, "cannot write '%s': %s", argv[i],
+					strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	next:
+		free(p);
+		strbuf_release(&in);
+		strbuf_release(&out);
+		if (ret != CMD_OK)
+			return ret;
+	}
+	return CMD_OK;
+}
+
+/* cmd/go's `help [command...]`: the usage of commands, to stdout. */
+static int cmd_help(struct script_state *st, int argc, const char **argv)
+{
+	struct strbuf out = STRBUF_INIT;
+	int ret;
+
+	for (const struct script_cmd *c = script_cmds; c->name; c++) {
+		bool want = argc < 2;
+
+		for (int i = 1; i < argc && !want; i++)
+			want = !strcmp(argv[i], c->name);
+		if (want)
+			strbuf_addf(&out, "%s%s\n\t%s\n",
+				    c->flags & CMD_NEG ? "[! | ?] " : "",
+				    c->usage, c->summary);
+	}
+	ret = state_set_output(st, out.buf, out.len, "", 0);
+	strbuf_release(&out);
+	return ret;
+}
+
 /* ---- matching ---- */
 
 static int do_match(struct script_state *st, int argc, const char **argv,
@@ -609,7 +687,7 @@ static int do_match(struct script_state *st, int argc, const char **argv,
 			char *end;
 			if (st->want == WANT_FAILURE)
 				return cmd_fatal(st, "cannot use -count= with "
-						 "negated match");
+						     "negated match");
 			errno = 0;
 			count = strtol(argv[i] + 7, &end, 10);
 			if (errno || end == argv[i] + 7 || *end)
@@ -617,7 +695,7 @@ static int do_match(struct script_state *st, int argc, const char **argv,
 						 argv[i] + 7);
 			if (count < 1)
 				return cmd_fatal(st, "bad -count=: must be at "
-						 "least 1");
+						     "least 1");
 		} else {
 			break;
 		}
@@ -648,7 +726,8 @@ static int do_match(struct script_state *st, int argc, const char **argv,
 			state_logf(st, "[%s]\n", name);
 			log_bounded(st, m.data, m.len);
 		}
-		ret = cmd_fail(st, "unexpected match for `%s` found in %s: %.*s",
+		ret = cmd_fail(st,
+			       "unexpected match for `%s` found in %s: %.*s",
 			       argv[i], name, (int)(wlen > 200 ? 200 : wlen),
 			       m.data + where);
 	} else if (st->want == WANT_SUCCESS && !r) {
@@ -665,7 +744,8 @@ static int do_match(struct script_state *st, int argc, const char **argv,
 				state_logf(st, "[%s]\n", name);
 				log_bounded(st, m.data, m.len);
 			}
-			ret = cmd_fail(st, "have %ld matches for `%s`, want %ld",
+			ret = cmd_fail(st,
+				       "have %ld matches for `%s`, want %ld",
 				       have, argv[i], count);
 		}
 	}
@@ -734,8 +814,8 @@ static int cmd_sleep(struct script_state *st, int argc, const char **argv)
 		if (st->deadline_ns && now + step > st->deadline_ns)
 			step = st->deadline_ns - now;
 		{
-			struct timespec ts = { (time_t)(step / NS_PER_SEC),
-					       (long)(step % NS_PER_SEC) };
+			struct timespec ts = {(time_t)(step / NS_PER_SEC),
+					      (long)(step % NS_PER_SEC)};
 			nanosleep(&ts, NULL);
 		}
 	}
@@ -769,7 +849,7 @@ static int cmd_stdin(struct script_state *st, int argc, const char **argv)
 
 /* ---- exec and background commands ---- */
 
-static void wait_child(struct child_process *cp)
+void script_wait_child(struct child_process *cp)
 {
 	while (cp->running) {
 		if (!run_command_wait_any(-1) && run_command_interrupted())
@@ -787,7 +867,7 @@ static void describe_argv(struct strbuf *sb, int argc, const char **argv)
 }
 
 /* Judge a finished (or unstartable) child against the line's want. */
-static int judge(struct script_state *st, const struct run_result *r,
+int script_judge(struct script_state *st, const struct run_result *r,
 		 enum script_want want)
 {
 	if (r->timed_out)
@@ -836,7 +916,8 @@ int script_run_program(struct script_state *st, const char *path, int argc,
 			if (st->bg[i]->name &&
 			    !strcmp(st->bg[i]->name, st->bg_name)) {
 				free(resolved);
-				return cmd_fatal(st, "duplicate background "
+				return cmd_fatal(st,
+						 "duplicate background "
 						 "process name '%s'",
 						 st->bg_name);
 			}
@@ -845,6 +926,7 @@ int script_run_program(struct script_state *st, const char *path, int argc,
 		cp = &bg->cp;
 		bg->name = st->bg_name ? xstrdup(st->bg_name) : NULL;
 		bg->want = st->want;
+		bg->line = st->lineno;
 		bg->out_path = state_spool_path(st, "bg.stdout");
 		bg->err_path = state_spool_path(st, "bg.stderr");
 		{
@@ -890,7 +972,7 @@ int script_run_program(struct script_state *st, const char *path, int argc,
 	if (bg) {
 		if (!cp->result.started) {
 			log_status(st, &cp->result, argv[0]);
-			ret = judge(st, &cp->result, bg->want);
+			ret = script_judge(st, &cp->result, bg->want);
 			child_process_clear(cp);
 			free(bg->name);
 			free(bg->desc);
@@ -914,7 +996,7 @@ int script_run_program(struct script_state *st, const char *path, int argc,
 		return CMD_OK;
 	}
 	if (cp->result.started) {
-		wait_child(cp);
+		script_wait_child(cp);
 		st->out_in_mem = false;
 	} else {
 		state_set_output(st, "", 0, "", 0);
@@ -927,7 +1009,7 @@ int script_run_program(struct script_state *st, const char *path, int argc,
 	if (cp->result.started)
 		state_log_output(st, st->stdout_path, st->stderr_path);
 	log_status(st, &cp->result, argv[0]);
-	ret = judge(st, &cp->result, st->want);
+	ret = script_judge(st, &cp->result, st->want);
 	child_process_clear(cp);
 	return ret;
 }
@@ -1010,7 +1092,7 @@ int script_wait_background(struct script_state *st, const char *name,
 			continue;
 		}
 		found = true;
-		wait_child(&bg->cp);
+		script_wait_child(&bg->cp);
 		run_result_describe(&d, &bg->cp.result);
 		state_logf(st, "[background] %s: %s\n", bg->desc, d.buf);
 		strbuf_release(&d);
@@ -1021,7 +1103,8 @@ int script_wait_background(struct script_state *st, const char *name,
 			if (err >= 0)
 				append_file(st, err, bg->err_path);
 			if (ret == CMD_OK) {
-				int r = judge(st, &bg->cp.result, bg->want);
+				int r = script_judge(st, &bg->cp.result,
+						     bg->want);
 				if (r != CMD_OK)
 					ret = r;
 			}
@@ -1080,60 +1163,60 @@ static int cmd_kill(struct script_state *st, int argc, const char **argv)
 }
 
 const struct script_cmd script_cmds[] = {
-	{ "cat", "cat files...", "print files to stdout", 0, cmd_cat },
-	{ "cd", "cd dir", "change the directory", 0, cmd_cd },
-	{ "chmod", "chmod perm paths...", "change permissions (octal)", 0,
-	  cmd_chmod },
-	{ "cmp", "cmp file1 file2",
-	  "compare files (file1 may be stdout or stderr); a diff when they "
-	  "differ",
-	  CMD_NEG, cmd_cmp },
-	{ "cmpenv", "cmpenv file1 file2",
-	  "like cmp, expanding $VAR in file2 first", CMD_NEG, cmd_cmpenv },
-	{ "cp", "cp src... dst", "copy files (src may be stdout or stderr)",
-	  0, cmd_cp },
-	{ "echo", "echo args...", "print the arguments to stdout", 0,
-	  cmd_echo },
-	{ "env", "env [-r] [key=value...]",
-	  "set variables, or print them (-r: quote values as regexes)", 0,
-	  cmd_env },
-	{ "exec", "exec program [args...] [&]", "run a program",
-	  CMD_NEG | CMD_BG, cmd_exec },
-	{ "exists", "exists [-readonly] [-exec] file...",
-	  "check that files exist", CMD_NEG, cmd_exists },
-	{ "grep", "grep [-count=N] [-q] pattern file",
-	  "check that a file matches a regex", CMD_NEG, cmd_grep },
-	{ "kill", "kill [-SIGNAL] [name]",
-	  "signal background commands (default KILL)", 0, cmd_kill },
-	{ "mkdir", "mkdir path...", "create directories with parents", 0,
-	  cmd_mkdir },
-	{ "mv", "mv old new", "rename a file or directory", 0, cmd_mv },
-	{ "replace", "replace [old new]... file",
-	  "replace strings in a file (Go string escapes; cmd/go)", 0,
-	  cmd_replace },
-	{ "rm", "rm path...", "remove files or trees", 0, cmd_rm },
-	{ "skip", "skip [msg]", "stop, marking the script skipped", 0,
-	  cmd_skip },
-	{ "sleep", "sleep duration", "sleep (100ms, 2s)", 0, cmd_sleep },
-	{ "stderr", "stderr [-count=N] [-q] pattern",
-	  "check that the last command's stderr matches a regex", CMD_NEG,
-	  cmd_stderr },
-	{ "stdin", "stdin file",
-	  "use file (or stdout/stderr) as the next exec's stdin", 0,
-	  cmd_stdin },
-	{ "stdout", "stdout [-count=N] [-q] pattern",
-	  "check that the last command's stdout matches a regex", CMD_NEG,
-	  cmd_stdout },
-	{ "stop", "stop [msg]", "stop the script early, passing", 0,
-	  cmd_stop },
-	{ "symlink", "symlink file -> target", "create a symbolic link", 0,
-	  cmd_symlink },
-	{ "unquote", "unquote file...", "strip a leading > from each line",
-	  0, cmd_unquote },
-	{ "wait", "wait [name]",
-	  "wait for background commands; their outputs become stdout/stderr",
-	  0, cmd_wait },
-	{ NULL, NULL, NULL, 0, NULL },
+	{"cat", "cat files...", "print files to stdout", 0, cmd_cat},
+	{"cd", "cd dir", "change the directory", 0, cmd_cd},
+	{"chmod", "chmod perm paths...", "change permissions (octal)", 0,
+	 cmd_chmod},
+	{"cmp", "cmp file1 file2",
+	 "compare files (file1 may be stdout or stderr); a diff when they "
+	 "differ",
+	 CMD_NEG, cmd_cmp},
+	{"cmpenv", "cmpenv file1 file2",
+	 "like cmp, expanding $VAR in file2 first", CMD_NEG, cmd_cmpenv},
+	{"cp", "cp src... dst", "copy files (src may be stdout or stderr)", 0,
+	 cmd_cp},
+	{"echo", "echo args...", "print the arguments to stdout", 0, cmd_echo},
+	{"env", "env [-r] [key=value...]",
+	 "set variables, or print them (-r: quote values as regexes)", 0,
+	 cmd_env},
+	{"exec", "exec program [args...] [&]", "run a program",
+	 CMD_NEG | CMD_BG, cmd_exec},
+	{"exists", "exists [-readonly] [-exec] file...",
+	 "check that files exist", CMD_NEG, cmd_exists},
+	{"grep", "grep [-count=N] [-q] pattern file",
+	 "check that a file matches a regex", CMD_NEG, cmd_grep},
+	{"help", "help [command...]", "print the usage of commands", 0,
+	 cmd_help},
+	{"kill", "kill [-SIGNAL] [name]",
+	 "signal background commands (default KILL)", 0, cmd_kill},
+	{"mkdir", "mkdir path...", "create directories with parents", 0,
+	 cmd_mkdir},
+	{"mv", "mv old new", "rename a file or directory", 0, cmd_mv},
+	{"replace", "replace [old new]... file",
+	 "replace strings in a file (Go string escapes; cmd/go)", 0,
+	 cmd_replace},
+	{"rm", "rm path...", "remove files or trees", 0, cmd_rm},
+	{"skip", "skip [msg]", "stop, marking the script skipped", 0, cmd_skip},
+	{"sleep", "sleep duration", "sleep (100ms, 2s)", 0, cmd_sleep},
+	{"stderr", "stderr [-count=N] [-q] pattern",
+	 "check that the last command's stderr matches a regex", CMD_NEG,
+	 cmd_stderr},
+	{"stdin", "stdin file",
+	 "use file (or stdout/stderr) as the next exec's stdin", 0, cmd_stdin},
+	{"stdout", "stdout [-count=N] [-q] pattern",
+	 "check that the last command's stdout matches a regex", CMD_NEG,
+	 cmd_stdout},
+	{"stop", "stop [msg]", "stop the script early, passing", 0, cmd_stop},
+	{"symlink", "symlink file -> target", "create a symbolic link", 0,
+	 cmd_symlink},
+	{"unix2dos", "unix2dos paths...",
+	 "end every line with CRLF (go-internal)", 0, cmd_unix2dos},
+	{"unquote", "unquote file...", "strip a leading > from each line", 0,
+	 cmd_unquote},
+	{"wait", "wait [name]",
+	 "wait for background commands; their outputs become stdout/stderr", 0,
+	 cmd_wait},
+	{NULL, NULL, NULL, 0, NULL},
 };
 
 const struct script_cmd *script_find_cmd(const char *name)

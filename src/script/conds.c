@@ -14,15 +14,16 @@
 
 /* Names Go knows; a known name that is not ours is false, not an error. */
 static const char *const known_os[] = {
-	"aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos",
-	"ios", "js", "linux", "nacl", "netbsd", "openbsd", "plan9", "solaris",
-	"wasip1", "windows", "zos", NULL,
+	"aix",	  "android", "darwin",	"dragonfly", "freebsd",
+	"hurd",	  "illumos", "ios",	"js",	     "linux",
+	"nacl",	  "netbsd",  "openbsd", "plan9",     "solaris",
+	"wasip1", "windows", "zos",	NULL,
 };
 static const char *const known_arch[] = {
-	"386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be",
-	"loong64", "mips", "mipsle", "mips64", "mips64le", "ppc", "ppc64",
-	"ppc64le", "riscv", "riscv64", "s390", "s390x", "sparc", "sparc64",
-	"wasm", NULL,
+	"386",	   "amd64",   "amd64p32", "arm",    "armbe",   "arm64",
+	"arm64be", "loong64", "mips",	  "mipsle", "mips64",  "mips64le",
+	"ppc",	   "ppc64",   "ppc64le",  "riscv",  "riscv64", "s390",
+	"s390x",   "sparc",   "sparc64",  "wasm",   NULL,
 };
 
 static bool in_list(const char *const *list, const char *s)
@@ -47,7 +48,8 @@ static void host_names(const char **os, const char **arch)
 			memset(&u, 0, sizeof(u));
 		}
 		for (i = 0; u.sysname[i] && i + 1 < sizeof(os_buf); i++)
-			os_buf[i] = (char)(u.sysname[i] >= 'A' && u.sysname[i] <= 'Z'
+			os_buf[i] = (char)(u.sysname[i] >= 'A' &&
+							   u.sysname[i] <= 'Z'
 						   ? u.sysname[i] + 32
 						   : u.sysname[i]);
 		os_buf[i] = '\0';
@@ -168,18 +170,18 @@ static int cond_env(struct script_state *st, const char *n UNUSED,
 }
 
 const struct script_cond script_conds[] = {
-	{ "unix", "the OS is a Unix", cond_unix },
-	{ "root", "running as root (euid 0)", cond_root },
-	{ "short", "--short was given", cond_short },
-	{ "net", "--net was given (the network may be used)", cond_net },
-	{ "symlink", "symbolic links are supported", cond_symlink },
-	{ "case-sensitive", "the file system under $WORK is case-sensitive",
-	  cond_case_sensitive },
-	{ "exec:", "exec:PROG: PROG is found on $PATH", cond_exec },
-	{ "env:", "env:VAR: VAR is set and not empty", cond_env },
-	{ "GOOS:", "GOOS:NAME: the OS is NAME (cmd/go spelling)", cond_goos },
-	{ "GOARCH:", "GOARCH:NAME: the architecture is NAME", cond_goarch },
-	{ NULL, NULL, NULL },
+	{"unix", "the OS is a Unix", cond_unix},
+	{"root", "running as root (euid 0)", cond_root},
+	{"short", "--short was given", cond_short},
+	{"net", "--net was given (the network may be used)", cond_net},
+	{"symlink", "symbolic links are supported", cond_symlink},
+	{"case-sensitive", "the file system under $WORK is case-sensitive",
+	 cond_case_sensitive},
+	{"exec:", "exec:PROG: PROG is found on $PATH", cond_exec},
+	{"env:", "env:VAR: VAR is set and not empty", cond_env},
+	{"GOOS:", "GOOS:NAME: the OS is NAME (cmd/go spelling)", cond_goos},
+	{"GOARCH:", "GOARCH:NAME: the architecture is NAME", cond_goarch},
+	{NULL, NULL, NULL},
 };
 
 int script_eval_cond(struct script_state *st, const char *name)

@@ -68,8 +68,7 @@ static const char *getenv_cb(void *data, const char *name)
 	return state_getenv(data, name);
 }
 
-void state_setenv(struct script_state *st, const char *name,
-		  const char *value)
+void state_setenv(struct script_state *st, const char *name, const char *value)
 {
 	strvec_setenv(&st->env, name, value);
 }
@@ -120,8 +119,7 @@ static bool resolves_inside(struct script_state *st, const char *abs,
 	return ok;
 }
 
-static char *writable_path(struct script_state *st, const char *p,
-			   bool follow)
+static char *writable_path(struct script_state *st, const char *p, bool follow)
 {
 	char *abs = state_abs(st, p);
 
@@ -282,8 +280,7 @@ int state_mkdir_p(const char *abs)
 	return mkdir(abs, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-int state_map(struct script_state *st, const char *name,
-	      struct mapped_file *m)
+int state_map(struct script_state *st, const char *name, struct mapped_file *m)
 {
 	char *path;
 	struct stat s;
@@ -291,10 +288,10 @@ int state_map(struct script_state *st, const char *name,
 
 	memset(m, 0, sizeof(*m));
 	m->data = "";
-	if (st->out_in_mem && (!strcmp(name, "stdout") ||
-			       !strcmp(name, "stderr"))) {
-		const struct strbuf *sb = name[3] == 'o' ? &st->mem_out
-							 : &st->mem_err;
+	if (st->out_in_mem &&
+	    (!strcmp(name, "stdout") || !strcmp(name, "stderr"))) {
+		const struct strbuf *sb =
+			name[3] == 'o' ? &st->mem_out : &st->mem_err;
 		m->data = sb->buf;
 		m->len = sb->len;
 		return 0;
@@ -410,51 +407,89 @@ static void env_init(struct script_state *st)
 	}
 }
 
-/* Write the archive's files into $WORK; -1 after logging a FAIL line. */
+struct member_ref {
+	const char *path;
+	size_t idx;
+};
+
+static int cmp_member(const void *a, const void *b)
+{
+	const struct member_ref *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Write the archive's files into $WORK.  Every name is checked first
+ * (inside $WORK, no duplicates: sorted, so a huge archive stays fast), so
+ * a bad archive writes nothing.  Returns -1 with the message in `err` and
+ * st->lineno at the offending marker.
+ */
 static int extract_files(struct script_state *st, struct strbuf *err)
 {
+	struct member_ref *refs;
+	size_t dup = SIZE_MAX, first = 0;
+
 	st->member_paths = xcalloc(st->ar.nr + 1, sizeof(char *));
 	for (size_t i = 0; i < st->ar.nr; i++) {
 		struct txtar_file *f = &st->ar.files[i];
 		struct strbuf name = STRBUF_INIT;
-		char *abs, *dir;
+		char *abs;
 
 		st->lineno = f->line;
-		if (memchr(f->name, '\0', strlen(f->name) + 1) !=
-		    f->name + strlen(f->name)) {
-			/* unreachable: names are C strings */
-		}
 		script_expand(&name, f->name, strlen(f->name), getenv_cb, st);
 		if (!name.len) {
-			strbuf_addf(err, "archive member '%s' has an empty name",
+			strbuf_addf(err,
+				    "archive member '%s' has an empty name",
 				    f->name);
 			strbuf_release(&name);
 			return -1;
 		}
 		abs = state_abs(st, name.buf);
+		strbuf_release(&name);
 		if (!path_is_inside(abs, st->work) || !strcmp(abs, st->work)) {
-			strbuf_addf(err,
-				    "archive member '%s' is outside $WORK",
+			strbuf_addf(err, "archive member '%s' is outside $WORK",
 				    f->name);
 			free(abs);
-			strbuf_release(&name);
 			return -1;
 		}
-		strbuf_release(&name);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(st->member_paths[j], abs)) {
-				strbuf_addf(err,
-					    "duplicate archive member '%s' "
-					    "(also at line %zu)",
-					    f->name, st->ar.files[j].line);
-				free(abs);
-				return -1;
-			}
 		st->member_paths[i] = abs;
-		dir = xstrdup(abs);
+	}
+	refs = xcalloc(st->ar.nr + 1, sizeof(*refs));
+	for (size_t i = 0; i < st->ar.nr; i++) {
+		refs[i].path = st->member_paths[i];
+		refs[i].idx = i;
+	}
+	qsort(refs, st->ar.nr, sizeof(*refs), cmp_member);
+	/* The duplicate reported is the earliest second occurrence. */
+	for (size_t i = 1; i < st->ar.nr; i++)
+		if (!strcmp(refs[i].path, refs[i - 1].path) &&
+		    (dup == SIZE_MAX || refs[i].idx < dup)) {
+			size_t j = i - 1;
+			while (j > 0 && !strcmp(refs[j - 1].path, refs[i].path))
+				j--;
+			dup = refs[i].idx;
+			first = refs[j].idx;
+		}
+	free(refs);
+	if (dup != SIZE_MAX) {
+		st->lineno = st->ar.files[dup].line;
+		strbuf_addf(err,
+			    "duplicate archive member '%s' (also at line %zu)",
+			    st->ar.files[dup].name, st->ar.files[first].line);
+		return -1;
+	}
+	for (size_t i = 0; i < st->ar.nr; i++) {
+		struct txtar_file *f = &st->ar.files[i];
+		char *dir = xstrdup(st->member_paths[i]);
+
+		st->lineno = f->line;
 		*strrchr(dir, '/') = '\0';
-		if ((*dir && state_mkdir_p(dir) < 0) ||
-		    write_file(abs, f->data, f->len) < 0) {
+		if ((*dir && strcmp(dir, st->work) && state_mkdir_p(dir) < 0) ||
+		    write_file(st->member_paths[i], f->data, f->len) < 0) {
 			strbuf_addf(err, "cannot write '%s': %s", f->name,
 				    strerror(errno));
 			free(dir);
@@ -498,8 +533,8 @@ static int cmp_off(const void *a, const void *b)
 	return x->member < y->member ? 1 : x->member > y->member ? -1 : 0;
 }
 
-static int apply_updates(struct script_state *st, const char *data,
-			 size_t len, struct strbuf *err)
+static int apply_updates(struct script_state *st, const char *data, size_t len,
+			 struct strbuf *err)
 {
 	struct strbuf out = STRBUF_INIT;
 	size_t i;
@@ -507,19 +542,36 @@ static int apply_updates(struct script_state *st, const char *data,
 
 	if (!st->nr_updates)
 		return 0;
-	if (!strcmp(st->file, "-")) {
+	if (!strcmp(st->path, "-")) {
 		strbuf_addstr(err, "cannot update a script read from stdin");
 		return -1;
 	}
 	strbuf_add(&out, data, len);
+	/* Several cmp against one member: the last one wins. */
+	{
+		size_t kept = 0;
+
+		for (i = 0; i < st->nr_updates; i++) {
+			bool later = false;
+
+			for (size_t j = i + 1; j < st->nr_updates && !later;
+			     j++)
+				later = st->updates[j].member ==
+					st->updates[i].member;
+			if (later)
+				free(st->updates[i].path);
+			else
+				st->updates[kept++] = st->updates[i];
+		}
+		st->nr_updates = kept;
+	}
 	/* Splice from the last member backwards so offsets stay valid. */
 	qsort(st->updates, st->nr_updates, sizeof(*st->updates), cmp_off);
 	for (i = 0; i < st->nr_updates; i++) {
-		const struct txtar_file *f = &st->ar.files[st->updates[i].member];
+		const struct txtar_file *f =
+			&st->ar.files[st->updates[i].member];
 		struct strbuf content = STRBUF_INIT;
 
-		if (i && st->updates[i].member == st->updates[i - 1].member)
-			continue; /* the last cmp against it wins? first: fine */
 		if (strbuf_read_file(&content, st->updates[i].path, 0) < 0) {
 			strbuf_addf(err, "cannot read '%s': %s",
 				    st->updates[i].path, strerror(errno));
@@ -533,15 +585,16 @@ static int apply_updates(struct script_state *st, const char *data,
 		} else {
 			if (content.len && content.buf[content.len - 1] != '\n')
 				strbuf_addch(&content, '\n');
-			strbuf_splice(&out, f->data_off, f->data_end - f->data_off,
-				      content.buf, content.len);
+			strbuf_splice(&out, f->data_off,
+				      f->data_end - f->data_off, content.buf,
+				      content.len);
 		}
 		strbuf_release(&content);
 		if (ret)
 			break;
 	}
-	if (!ret && strbuf_write_file_atomic(&out, st->file) < 0) {
-		strbuf_addf(err, "cannot update '%s': %s", st->file,
+	if (!ret && strbuf_write_file_atomic(&out, st->path) < 0) {
+		strbuf_addf(err, "cannot update '%s': %s", st->path,
 			    strerror(errno));
 		ret = -1;
 	}
@@ -556,8 +609,7 @@ static int apply_updates(struct script_state *st, const char *data,
 static void fail_here(struct script_state *st, const char *msg,
 		      struct script_result *res, struct phase *ph)
 {
-	strbuf_addf(&st->log, "FAIL: %s:%zu: %s\n", st->file, st->lineno,
-		    msg);
+	strbuf_addf(&st->log, "FAIL: %s:%zu: %s\n", st->file, st->lineno, msg);
 	res->status = SCRIPT_FAIL;
 	ph->keep = true;
 }
@@ -576,6 +628,9 @@ static int run_line(struct script_state *st, const char *line, size_t len)
 	if (memchr(line, '\0', len))
 		return cmd_fatal(st, "the line holds a NUL byte");
 	if (script_split_line(&words, line, len, getenv_cb, st, &err) < 0) {
+		strbuf_addstr(&st->log, "> ");
+		strbuf_add(&st->log, line, len);
+		strbuf_addch(&st->log, '\n');
 		ret = cmd_fatal(st, "%s", err);
 		free(err);
 		return ret;
@@ -693,12 +748,12 @@ void script_run(const struct script_options *opts, const char *file,
 		const char *data, size_t len, struct script_result *res)
 {
 	struct script_state st;
-	struct phase ph = { 0, 0, false };
+	struct phase ph = {0, 0, false};
 	struct strbuf err = STRBUF_INIT;
 	int64_t start = clock_now_ns();
 	const char *p, *end;
 	char *real_root, *raw_root;
-	bool stopped = false;
+	size_t skip_line = 0;
 
 	memset(&st, 0, sizeof(st));
 	strvec_init(&st.env);
@@ -707,7 +762,9 @@ void script_run(const struct script_options *opts, const char *file,
 	strbuf_init(&st.log, 0);
 	strbuf_init(&st.msg, 0);
 	st.opts = opts;
-	st.file = file;
+	st.path = file;
+	st.file = strcmp(file, "-") ? file : "stdin";
+	file = st.file;
 	res->status = SCRIPT_PASS;
 	res->skip_reason = NULL;
 	if (opts->timeout_ns > 0)
@@ -715,9 +772,10 @@ void script_run(const struct script_options *opts, const char *file,
 
 	raw_root = make_temp_dir(temp_base(), "ordeal-script-");
 	if (!raw_root) {
-		strbuf_addf(&res->log, "FAIL: %s: cannot create a temporary "
-			    "directory in '%s': %s\n", file, temp_base(),
-			    strerror(errno));
+		strbuf_addf(&res->log,
+			    "FAIL: %s: cannot create a temporary "
+			    "directory in '%s': %s\n",
+			    file, temp_base(), strerror(errno));
 		res->status = SCRIPT_FAIL;
 		strvec_clear(&st.env);
 		return;
@@ -785,16 +843,16 @@ void script_run(const struct script_options *opts, const char *file,
 		if (ret == CMD_OK || ret < 0)
 			continue;
 		if (ret == CMD_SKIP) {
-			res->status = SCRIPT_SKIP;
+			/* --continue: an earlier failure is not hidden */
+			if (res->status != SCRIPT_FAIL)
+				res->status = SCRIPT_SKIP;
 			res->skip_reason = strbuf_detach(&st.msg, NULL);
-			strbuf_addf(&st.log, "SKIP: %s:%zu: %s\n", file,
-				    st.lineno, res->skip_reason);
+			skip_line = st.lineno;
 			break;
 		}
 		if (ret == CMD_STOP) {
-			strbuf_addf(&st.log, "stop%s%s\n", st.msg.len ? ": " : "",
-				    st.msg.buf);
-			stopped = true;
+			strbuf_addf(&st.log, "stop%s%s\n",
+				    st.msg.len ? ": " : "", st.msg.buf);
 			break;
 		}
 		fail_here(&st, st.msg.buf, res, &ph);
@@ -803,11 +861,18 @@ void script_run(const struct script_options *opts, const char *file,
 		if (!opts->keep_going || res->status == SCRIPT_INTERRUPTED)
 			break;
 	}
-	(void)stopped;
 done:
+	/*
+	 * Background commands still running are killed and their status is
+	 * not checked, as go-internal's documentation says ("the test must
+	 * not depend upon their exit status").
+	 */
 	state_kill_background(&st);
 	rewind_phase(&st, &ph); /* unless it failed: then shown in full */
 	mark_time(&st, &ph);
+	if (skip_line)
+		strbuf_addf(&st.log, "SKIP: %s:%zu: %s\n", file, skip_line,
+			    res->skip_reason);
 	strbuf_reset(&err);
 	if (apply_updates(&st, data, len, &err) < 0)
 		fail_here(&st, err.buf, res, &ph);
@@ -816,9 +881,7 @@ done:
 	/* Show $WORK instead of the temp path, as testscript does. */
 	strbuf_replace_all(&st.log, st.work, "$WORK");
 	if (opts->keep_work)
-		strbuf_insert(&st.log, 0, "WORK=", 5),
-			strbuf_insert(&st.log, 5, st.work, strlen(st.work)),
-			strbuf_insert(&st.log, 5 + strlen(st.work), "\n", 1);
+		strbuf_addf(&res->log, "WORK=%s\n", st.work);
 	else if (remove_recursive(st.root) < 0)
 		warning_errno("cannot remove '%s'", st.root);
 	strbuf_addbuf(&res->log, &st.log);

@@ -66,12 +66,15 @@ struct script_cmdline {
 	enum script_want want;
 	struct script_cond_use *conds;
 	size_t nr_conds, alloc_conds;
-	struct strvec args;  /* the command name and its arguments */
-	bool background;     /* trailing & or &name& */
-	char *bg_name;       /* NULL when unnamed */
+	struct strvec args; /* the command name and its arguments */
+	bool background;    /* trailing & or &name& */
+	char *bg_name;	    /* NULL when unnamed */
 };
 
-#define SCRIPT_CMDLINE_INIT { .args = STRVEC_INIT }
+#define SCRIPT_CMDLINE_INIT                                                    \
+	{                                                                      \
+		.args = STRVEC_INIT                                            \
+	}
 
 /*
  * Turn words into a command line: leading `!`, `?` and `[cond]` prefixes
@@ -86,9 +89,10 @@ void script_cmdline_clear(struct script_cmdline *c);
 
 struct script_bg {
 	struct child_process cp;
-	char *name;	   /* NULL: unnamed */
-	char *desc;	   /* "prog arg..." for the log */
+	char *name; /* NULL: unnamed */
+	char *desc; /* "prog arg..." for the log */
 	enum script_want want;
+	size_t line; /* where it was started */
 	char *out_path, *err_path;
 	bool finished;
 };
@@ -100,13 +104,14 @@ struct script_update {
 
 struct script_state {
 	const struct script_options *opts;
-	const char *file; /* for FILE:LINE */
+	const char *file; /* for FILE:LINE ("stdin" for "-") */
+	const char *path; /* the script file, "-" for stdin */
 	size_t lineno;
 
-	char *root;	  /* private temp dir: work/ and spool/ */
-	char *work;	  /* $WORK (resolved, no symlinks) */
-	char *cwd;	  /* current directory (absolute) */
-	char *spool;	  /* where outputs are kept */
+	char *root;  /* private temp dir: work/ and spool/ */
+	char *work;  /* $WORK (resolved, no symlinks) */
+	char *cwd;   /* current directory (absolute) */
+	char *spool; /* where outputs are kept */
 	char *stdout_path, *stderr_path;
 	/*
 	 * Built-ins' output (echo, cat, env) is small and kept in memory;
@@ -126,7 +131,7 @@ struct script_state {
 	const char *bg_name;
 
 	struct strbuf log;
-	struct strbuf msg; /* failure message of the running command */
+	struct strbuf msg;   /* failure message of the running command */
 	int64_t deadline_ns; /* 0: none */
 	bool timed_out;
 
@@ -147,12 +152,10 @@ enum cmd_ret {
 
 /* Set st->msg; returns `ret` so commands can `return cmd_err(...)`. */
 int cmd_fail(struct script_state *st, const char *fmt, ...) PRINTF_LIKE(2, 3);
-int cmd_fatal(struct script_state *st, const char *fmt, ...)
-	PRINTF_LIKE(2, 3);
+int cmd_fatal(struct script_state *st, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 const char *state_getenv(struct script_state *st, const char *name);
-void state_setenv(struct script_state *st, const char *name,
-		  const char *value);
+void state_setenv(struct script_state *st, const char *name, const char *value);
 /* Absolute path of `p` against the script's cwd (malloc'd). */
 char *state_abs(struct script_state *st, const char *p);
 /*
@@ -176,7 +179,7 @@ void state_logf(struct script_state *st, const char *fmt, ...)
 char *state_spool_path(struct script_state *st, const char *what);
 /* Whether `name` is a program command; its path. */
 const char *state_program(struct script_state *st, const char *name);
-/* Seconds left before the script's deadline (0 when none), in ns. */
+/* Nanoseconds left before the script's deadline (0: no deadline). */
 int64_t state_time_left(struct script_state *st);
 /* Kill and reap every background command (status not checked). */
 void state_kill_background(struct script_state *st);
@@ -196,8 +199,7 @@ struct mapped_file {
  * Map `name` ("stdout", "stderr" or a path relative to the cwd).  Returns
  * 0, or -1 with a fatal message set.
  */
-int state_map(struct script_state *st, const char *name,
-	      struct mapped_file *m);
+int state_map(struct script_state *st, const char *name, struct mapped_file *m);
 void mapped_file_release(struct mapped_file *m);
 
 /* ---- cmds.c ---- */
@@ -220,6 +222,11 @@ const struct script_cmd *script_find_cmd(const char *name);
 /* Run argv (argv[0] a program name or path) like exec. */
 int script_run_program(struct script_state *st, const char *path, int argc,
 		       const char **argv);
+/* Wait for a started child (other children may finish meanwhile). */
+void script_wait_child(struct child_process *cp);
+/* CMD_OK when a finished child's result meets `want`, else a message. */
+int script_judge(struct script_state *st, const struct run_result *r,
+		 enum script_want want);
 /* Wait for one or all background commands. */
 int script_wait_background(struct script_state *st, const char *name,
 			   bool check);
@@ -229,8 +236,7 @@ int script_wait_background(struct script_state *st, const char *name,
 struct script_cond {
 	const char *name; /* a name, or a prefix ending in ':' */
 	const char *summary;
-	int (*eval)(struct script_state *st, const char *name,
-		    const char *arg);
+	int (*eval)(struct script_state *st, const char *name, const char *arg);
 };
 
 extern const struct script_cond script_conds[];

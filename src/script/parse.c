@@ -108,7 +108,8 @@ int script_split_line(struct script_words *out, const char *line, size_t len,
 					      getenv_fn, data);
 				ALLOC_GROW(out->w, out->nr + 1, out->alloc);
 				out->w[out->nr].quoted = any_quote;
-				out->w[out->nr++].s = strbuf_detach(&word, NULL);
+				out->w[out->nr++].s =
+					strbuf_detach(&word, NULL);
 				in_word = false;
 				any_quote = false;
 			}
@@ -126,7 +127,8 @@ int script_split_line(struct script_words *out, const char *line, size_t len,
 			if (!quoted) {
 				if (in_word)
 					script_expand(&word, line + start,
-						      i - start, getenv_fn, data);
+						      i - start, getenv_fn,
+						      data);
 				in_word = true;
 				any_quote = true;
 				quoted = true;
@@ -198,7 +200,8 @@ int script_parse_cmdline(struct script_cmdline *out,
 			break;
 		if (!strcmp(w->s, "!") || !strcmp(w->s, "?")) {
 			if (have_want) {
-				*err = xstrfmt("more than one '!' or '?' prefix");
+				*err = xstrfmt(
+					"more than one '!' or '?' prefix");
 				goto fail;
 			}
 			have_want = true;

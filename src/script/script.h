@@ -19,19 +19,22 @@
 #include "strvec.h"
 
 struct script_options {
-	int verbose;	       /* log every command and its output */
-	int update;	       /* -u: rewrite archive members cmp found wrong */
-	int keep_work;	       /* --work: keep $WORK and print its path */
-	int keep_going;	       /* --continue: go on after a failure */
-	int short_mode;	       /* [short] */
-	int net;	       /* [net] */
+	int verbose;	/* log every command and its output */
+	int update;	/* -u: rewrite archive members cmp found wrong */
+	int keep_work;	/* --work: keep $WORK and print its path */
+	int keep_going; /* --continue: go on after a failure */
+	int short_mode; /* [short] */
+	int net;	/* [net] */
 	int allow_outside_work; /* built-ins may write outside $WORK */
-	int64_t timeout_ns;    /* per script; 0: none */
-	struct strvec env;     /* "K=V" added to every script's environment */
-	struct strvec progs;   /* "NAME=/abs/path" program commands */
+	int64_t timeout_ns;	/* per script; 0: none */
+	struct strvec env;	/* "K=V" added to every script's environment */
+	struct strvec progs;	/* "NAME=/abs/path" program commands */
 };
 
-#define SCRIPT_OPTIONS_INIT { .env = STRVEC_INIT, .progs = STRVEC_INIT }
+#define SCRIPT_OPTIONS_INIT                                                    \
+	{                                                                      \
+		.env = STRVEC_INIT, .progs = STRVEC_INIT                       \
+	}
 
 enum script_status {
 	SCRIPT_PASS = 0,
@@ -44,11 +47,14 @@ struct script_result {
 	enum script_status status;
 	char *skip_reason; /* SKIP: the message (may be empty) */
 	int64_t duration_ns;
-	bool updated; /* -u rewrote the script file */
+	bool updated;	   /* -u rewrote the script file */
 	struct strbuf log; /* what to show: phases, commands, FAIL lines */
 };
 
-#define SCRIPT_RESULT_INIT { SCRIPT_PASS, NULL, 0, false, STRBUF_INIT }
+#define SCRIPT_RESULT_INIT                                                     \
+	{                                                                      \
+		SCRIPT_PASS, NULL, 0, false, STRBUF_INIT                       \
+	}
 
 /*
  * Run the script `data` (the archive's bytes; NULs allowed) read from

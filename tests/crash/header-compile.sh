@@ -7,7 +7,7 @@
 set -u
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-lib="$top/$BUILD/libordeal.a"
+case $BUILD in /*) lib=$BUILD/libordeal.a ;; *) lib=$top/$BUILD/libordeal.a ;; esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ordeal-hdr.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 [ -f "$lib" ] || { echo "header-compile: $lib missing (run make)" >&2; exit 1; }

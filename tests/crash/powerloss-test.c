@@ -74,6 +74,9 @@ static const struct scenario scenarios[] = {
 	{"osync", "old=ab23456789;"},
 	{"syncfs", "new=x;old=0123456789;"},
 	{"thread-keeps-writing", "old=0123456789;"},
+	/* run with ORDEAL_CRASH_DIR naming a symlink to the directory */
+	{"via-symlink", "new=hello;old=0123456789;"},
+	{"via-symlink-nosync", "old=0123456789;"},
 };
 
 /* Appends to "old" without syncing until the process dies. */
@@ -188,6 +191,17 @@ static void do_scenario(const char *s)
 		do
 			stat("old", &st);
 		while (st.st_size < 100000);
+	} else if (!strncmp(s, "via-symlink", 11)) {
+		char path[4096];
+
+		/* created through the symlink, synced through the real path */
+		snprintf(path, sizeof(path), "%s/new", getenv("ORDEAL_CRASH_DIR"));
+		fd = create(path);
+		put(fd, "hello");
+		if (!strcmp(s, "via-symlink")) {
+			fsync(fd);
+			sync_dir();
+		}
 	} else if (!strcmp(s, "syncfs")) {
 		fd = create("new");
 		put(fd, "x");
@@ -260,7 +274,7 @@ int main(int argc, char **argv)
 		const char *args[] = {self, "do", scenarios[i].name, NULL};
 		struct ordeal_crash_opts o;
 		struct ordeal_crash_out out;
-		char run[4200], old[4300];
+		char run[4200], old[4300], link[4300];
 		int fd;
 
 		snprintf(run, sizeof(run), "%s/%s", dir, scenarios[i].name);
@@ -272,6 +286,12 @@ int main(int argc, char **argv)
 		close(fd);
 		memset(&o, 0, sizeof(o));
 		o.dir = run;
+		if (!strncmp(scenarios[i].name, "via-symlink", 11)) {
+			snprintf(link, sizeof(link), "%s-link", run);
+			if (symlink(run, link) < 0)
+				return 2;
+			o.dir = link;
+		}
 		o.preload = preload;
 		o.power_loss = 1;
 		o.timeout_ms = 10000;

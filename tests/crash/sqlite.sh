@@ -8,13 +8,14 @@
 set -u
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-ex=$top/$BUILD/examples
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+ex=$BUILD/examples
 rows=${1:-5}
 [ -x "$ex/sqlite-acks" ] || { echo "sqlite.sh: $ex/sqlite-acks missing (libsqlite3-dev? examples/wal/build.sh)" >&2; exit 77; }
 printf '%-9s %-7s %7s %7s %5s %8s\n' JOURNAL SYNC POINTS FAILED LOST CORRUPT
 for j in DELETE TRUNCATE PERSIST WAL; do
 	for s in OFF NORMAL FULL EXTRA; do
-		out=$("$top/$BUILD/ordeal" crash -j2 --power-loss \
+		out=$("$BUILD/ordeal" crash -j2 --syscalls all --power-loss \
 			--verify "$ex/sqlite-acks check" -- \
 			"$ex/sqlite-acks" write $j $s "$rows" 2>&1)
 		work=$(echo "$out" | sed -n 's/^ordeal crash: seed [0-9]*, work directory //p')

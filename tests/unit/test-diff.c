@@ -34,7 +34,8 @@ static void test_one_change(void **state UNUSED)
 {
 	char *d = run_diff("1\n2\n3\n", "1\nX\n3\n", 3);
 
-	assert_string_equal(d, "--- a\n+++ b\n@@ -1,3 +1,3 @@\n 1\n-2\n+X\n 3\n");
+	assert_string_equal(d,
+			    "--- a\n+++ b\n@@ -1,3 +1,3 @@\n 1\n-2\n+X\n 3\n");
 	free(d);
 }
 
@@ -93,9 +94,8 @@ static void test_huge_fallback(void **state UNUSED)
 		strbuf_addf(&a, "a%d\n", i);
 		strbuf_addf(&b, "b%d\n", i);
 	}
-	assert_int_equal(diff_unified(&out, "a", a.buf, a.len, "b", b.buf,
-				      b.len, 3),
-			 1);
+	assert_int_equal(
+		diff_unified(&out, "a", a.buf, a.len, "b", b.buf, b.len, 3), 1);
 	for (size_t i = 0; i + 1 < out.len; i++)
 		if (out.buf[i] == '\n') {
 			minus += out.buf[i + 1] == '-';

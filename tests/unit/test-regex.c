@@ -49,6 +49,10 @@ static void test_count(void **state UNUSED)
 	/* empty matches at 0,1,2 and the end: as Go's FindAll */
 	assert_int_equal(regex_count(&re, "abc", 3), 4);
 	regex_release(&re);
+	/* Go: "", "aaa", "" for a* on baaac (the empty match at 4 abuts) */
+	assert_int_equal(regex_compile(&re, "a*", 0, &err), 0);
+	assert_int_equal(regex_count(&re, "baaac", 5), 3);
+	regex_release(&re);
 	assert_int_equal(regex_compile(&re, "^", REGEX_MULTILINE, &err), 0);
 	assert_int_equal(regex_count(&re, "a\nb\n", 4), 2);
 	regex_release(&re);
@@ -59,7 +63,8 @@ static void test_bytes(void **state UNUSED)
 	struct regex re;
 	char *err = NULL;
 	size_t at, n;
-	const char s[] = "a\0b\xff\xfe" "c\n";
+	const char s[] = "a\0b\xff\xfe"
+			 "c\n";
 
 	assert_false(utf8_valid(s, sizeof(s) - 1));
 	assert_true(utf8_valid("h\xc3\xa9llo", 6));
@@ -85,10 +90,8 @@ static void test_quote(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_multiline),
-		cmocka_unit_test(test_error),
-		cmocka_unit_test(test_count),
-		cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_multiline), cmocka_unit_test(test_error),
+		cmocka_unit_test(test_count),	  cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,14 +2,17 @@
  * test-report.c - unit tests of the reporters' pure helpers (terminal-safe
  * text, TAP escaping, YAML strings, XML text, safe directory names, output
  * tails) and of the TAP and text reporters driven with made-up results
- * written to memory streams.
+ * written to memory streams; report.json written and read back
+ * (--rerun-failed) with hostile names; JUnit XML escaping.
  */
 #include "common.h"
 #include "report.h"
 #include "strbuf.h"
+#include "strvec.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
+#include "unit.h"
 
 #define FFFD "\xef\xbf\xbd"
 
@@ -30,15 +33,21 @@ static void test_printable(void **state)
 	assert_string_equal(p, "plain text");
 	free(p);
 	/* ESC, CR, NUL, DEL and a C1 CSI never reach the terminal. */
-	p = printable("a\033[31mb\rc\0d\x7f" "e\xc2\x9b" "f", 16, false);
-	assert_string_equal(p, "a" FFFD "[31mb" FFFD "c" FFFD "d" FFFD "e"
-			       FFFD "f");
+	p = printable("a\033[31mb\rc\0d\x7f"
+		      "e\xc2\x9b"
+		      "f",
+		      16, false);
+	assert_string_equal(p, "a" FFFD "[31mb" FFFD "c" FFFD "d" FFFD "e" FFFD
+			       "f");
 	free(p);
 	p = printable("x\ny\tz", 5, false);
 	assert_string_equal(p, "x" FFFD "y\tz");
 	free(p);
 	p = printable("x\ny", 3, true);
 	assert_string_equal(p, "x\ny");
+	free(p);
+	p = printable("dos\r\nline\r", 10, true);
+	assert_string_equal(p, "dos\nline" FFFD);
 	free(p);
 	/* Invalid UTF-8 becomes U+FFFD; valid multibyte text stays. */
 	p = printable("\xff\xfe ok \xc3\xa9", 8, false);
@@ -83,7 +92,10 @@ static void test_xml_escape(void **state)
 				    "]]&gt;&lt;/a&gt;");
 	strbuf_reset(&sb);
 	/* Forbidden controls are replaced, not escaped; CR is kept. */
-	report_xml_escape(&sb, "a\x01" "b\0c\rd\xff", 8);
+	report_xml_escape(&sb,
+			  "a\x01"
+			  "b\0c\rd\xff",
+			  8);
 	assert_string_equal(sb.buf, "a" FFFD "b" FFFD "c&#13;d" FFFD);
 	strbuf_release(&sb);
 }
@@ -114,7 +126,8 @@ static void test_safe_name(void **state)
 	for (size_t i = 0; i < a.len; i++)
 		assert_non_null(strchr("abcdefghijklmnopqrstuvwxyz"
 				       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				       "0123456789._-", a.buf[i]));
+				       "0123456789._-",
+				       a.buf[i]));
 	strbuf_reset(&a);
 	memset(long_name, 'x', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
@@ -148,15 +161,26 @@ static void test_result_names(void **state)
 /* Drive one reporter over three made-up tests; returns what it wrote. */
 static char *drive(struct reporter *r, FILE *fp, char **buf)
 {
-	struct report_run run = { .seed = 42, .total = 3, .tap_version = 13,
-				  .passed = 1, .failed = 1, .skipped = 1 };
+	struct report_run run = {.seed = 42,
+				 .total = 3,
+				 .tap_version = 13,
+				 .passed = 1,
+				 .failed = 1,
+				 .skipped = 1};
 	struct report_test t[3] = {
-		{ .name = "ok#1", .result = REPORT_PASS, .ran = true,
-		  .attempts = 1, .dir = "tests/ok_1-x" },
-		{ .name = "bad\\one", .result = REPORT_FAIL, .ran = true,
-		  .attempts = 2, .reason = "exit status 1" },
-		{ .name = "skipped", .result = REPORT_SKIP,
-		  .reason = "requires root" },
+		{.name = "ok#1",
+		 .result = REPORT_PASS,
+		 .ran = true,
+		 .attempts = 1,
+		 .dir = "tests/ok_1-x"},
+		{.name = "bad\\one",
+		 .result = REPORT_FAIL,
+		 .ran = true,
+		 .attempts = 2,
+		 .reason = "exit status 1"},
+		{.name = "skipped",
+		 .result = REPORT_SKIP,
+		 .reason = "requires root"},
 	};
 
 	t[0].res.exited = t[1].res.exited = true;
@@ -196,12 +220,93 @@ static void test_text_reporter(void **state)
 	char *out;
 
 	(void)state;
-	out = drive(report_text_new(fp, NULL, 5, false), fp, &buf);
+	out = drive(report_text_new(fp, NULL, 5, false, false), fp, &buf);
 	assert_non_null(strstr(out, "PASS ok#1 ("));
 	assert_non_null(strstr(out, "FAIL bad\\one ("));
 	assert_non_null(strstr(out, "SKIP skipped: requires root\n"));
-	assert_non_null(strstr(out, "\nordeal: 1 passed, 1 failed, 1 skipped\n"));
+	assert_non_null(
+		strstr(out, "\nordeal: 1 passed, 1 failed, 1 skipped\n"));
 	free(out);
+}
+
+/* Hostile names; the FAIL ones must come back exactly. */
+static struct report_test hostile[] = {
+	{.name = "a#b \"q\" <&> ]]>",
+	 .result = REPORT_FAIL,
+	 .ran = true,
+	 .attempts = 1,
+	 .reason = "exit status 1"},
+	{.name = "ok/one", .result = REPORT_PASS, .ran = true, .attempts = 1},
+	{.name = "bad\xff\x01utf8",
+	 .result = REPORT_FAIL,
+	 .ran = true,
+	 .attempts = 2,
+	 .reason = "timed out after 1s"},
+	{.name = "flaky", .result = REPORT_FLAKY, .ran = true, .attempts = 2},
+	{.name = "a#b \"q\" <&> ]]>",
+	 .result = REPORT_FAIL,
+	 .ran = true,
+	 .attempts = 1,
+	 .instance = 2},
+};
+
+static void test_json_round_trip(void **state)
+{
+	struct report_run run = {.seed = UINT64_MAX, .total = 5, .failed = 3};
+	struct strvec names = STRVEC_INIT, paths = STRVEC_INIT;
+	char *path = unit_path("report.json");
+	struct reporter *r = report_json_new(path);
+
+	(void)state;
+	assert_int_equal(r->ops->end(r, &run, hostile, ARRAY_SIZE(hostile)), 0);
+	r->ops->free(r);
+	assert_int_equal(report_read_failed(path, &names, &paths), 0);
+	/* Each failed name once; invalid UTF-8 became U+FFFD, \x01 kept. */
+	assert_int_equal(names.nr, 2);
+	assert_string_equal(names.v[0], hostile[0].name);
+	assert_string_equal(names.v[1], "bad" FFFD "\x01utf8");
+	assert_string_equal(paths.v[0], "");
+	strvec_clear(&names);
+	strvec_clear(&paths);
+	free(path);
+}
+
+static void test_read_failed_errors(void **state)
+{
+	struct strvec names = STRVEC_INIT, paths = STRVEC_INIT;
+	char *missing = unit_path("nope.json"), *bad = unit_path("bad.json");
+
+	(void)state;
+	assert_int_equal(report_read_failed(missing, &names, &paths), -1);
+	unit_write(bad, "{\"tests\": [", 11);
+	assert_int_equal(report_read_failed(bad, &names, &paths), -1);
+	unit_write(bad, "{\"tests\": 3}", 12);
+	assert_int_equal(report_read_failed(bad, &names, &paths), -1);
+	assert_int_equal(names.nr, 0);
+	free(missing);
+	free(bad);
+}
+
+static void test_junit_escaping(void **state)
+{
+	struct report_run run = {.seed = 7, .total = 5, .failed = 3};
+	char *path = unit_path("junit.xml");
+	struct reporter *r = report_junit_new(path);
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(r->ops->end(r, &run, hostile, ARRAY_SIZE(hostile)), 0);
+	r->ops->free(r);
+	assert_true(strbuf_read_file(&sb, path, 0) > 0);
+	assert_non_null(strstr(sb.buf, "name=\"a#b &quot;q&quot; &lt;&amp;&gt; "
+				       "]]&gt;\""));
+	assert_non_null(strstr(sb.buf, "name=\"bad" FFFD FFFD "utf8\""));
+	assert_null(strstr(sb.buf, "]]>"));
+	assert_null(strchr(sb.buf, '\x01'));
+	assert_non_null(strstr(sb.buf, "<failure message=\"timed out after "
+				       "1s\""));
+	strbuf_release(&sb);
+	free(path);
 }
 
 int main(void)
@@ -216,7 +321,11 @@ int main(void)
 		cmocka_unit_test(test_result_names),
 		cmocka_unit_test(test_tap_reporter),
 		cmocka_unit_test(test_text_reporter),
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_read_failed_errors),
+		cmocka_unit_test(test_junit_escaping),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, unit_setup_tmpdir,
+				      unit_teardown_tmpdir);
 }

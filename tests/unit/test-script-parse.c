@@ -46,14 +46,14 @@ static void test_expand(void **state UNUSED)
 {
 	assert_expands("$A", "x");
 	assert_expands("${A}y", "xy");
-	assert_expands("$Ay", "");      /* the name is "Ay" */
+	assert_expands("$Ay", ""); /* the name is "Ay" */
 	assert_expands("$UNSET-", "-");
-	assert_expands("a$", "a$");     /* trailing $ stays */
-	assert_expands("$$", "$");      /* $ is a special name */
+	assert_expands("a$", "a$"); /* trailing $ stays */
+	assert_expands("$$", "$");  /* $ is a special name */
 	assert_expands("${:}", ":");
-	assert_expands("$:", "$:");     /* not a name: kept */
-	assert_expands("${}z", "z");    /* bad syntax eaten */
-	assert_expands("${A", "A");     /* "${" eaten */
+	assert_expands("$:", "$:");  /* not a name: kept */
+	assert_expands("${}z", "z"); /* bad syntax eaten */
+	assert_expands("${A", "A");  /* "${" eaten */
 	assert_expands("$1a", "a");
 	assert_expands("${RE@R}", "a\\.b");
 }

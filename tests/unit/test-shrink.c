@@ -194,6 +194,7 @@ static void test_one_polluter_trial_bound(void **state)
 			shrink_ok(seq, n + 1, &o, &opt, &r);
 			assert_int_equal(r.verdict, SHRINK_MINIMAL);
 			assert_int_equal(r.n, 2);
+			assert_one_minimal(&o, &r, false);
 			if (r.stats.trials > worst)
 				worst = r.stats.trials;
 			shrink_result_release(&r);
@@ -453,6 +454,7 @@ static void test_repeated_tests(void **state)
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.seq[0], 0);
 	assert_int_equal(r.seq[1], 0);
+	assert_one_minimal(&o, &r, false);
 	shrink_result_release(&r);
 
 	struct oracle two = {
@@ -641,6 +643,7 @@ static void test_parallel(void **state)
 			assert_int_equal(r.verdict, SHRINK_MINIMAL);
 			assert_int_equal(r.n, 2);
 			assert_int_equal(r.seq[0], p);
+			assert_one_minimal(&b.o, &r, false);
 			if (r.stats.rounds > worst_rounds)
 				worst_rounds = r.stats.rounds;
 			if (r.stats.trials > worst_trials)
