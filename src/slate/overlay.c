@@ -110,7 +110,9 @@ static int overlay_open(struct slate *s, struct strbuf *why)
 		const char *dirs[4] = {st->lower, upper, work, root};
 
 		strvec_push(&cp.args, "/");
-		cp.in = cp.out = cp.err = CHILD_NULL;
+		/* Inherited stdio: the probe prints nothing, and a failure
+		 * must be the mount's, not /dev/null's. */
+		cp.in = cp.out = cp.err = CHILD_INHERIT;
 		cp.pre_exec = probe_in_child;
 		cp.pre_exec_data = (void *)dirs;
 		if (run_command(&cp) < 0) {
