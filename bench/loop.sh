@@ -33,7 +33,7 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM HUP
 
 quick=${BENCH_QUICK:-}
-N=5000 NSLATE=1000 NZFS=100 NCOPY=100 RSS_SMALL=10000 RSS_BIG=100000 STRESS_S=10
+N=5000 NSLATE=1000 NZFS=100 NCOPY=100 RSS_SMALL=10000 RSS_BIG=100000 STRESS_S=5
 if [ -n "$quick" ]; then
 	N=1000 NSLATE=200 NZFS=20 NCOPY=20 RSS_SMALL=2000 RSS_BIG=20000 STRESS_S=5
 fi
@@ -75,13 +75,19 @@ row loop.true_p2 "$ours runs/s" "$base runs/s (posix_spawn, 2 in flight)" "$(rat
 echo "load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if command -v golang-stress >/dev/null 2>&1; then
-	golang-stress -p 2 "$TRUE" >"$TMP/stress.out" 2>&1 &
-	sp=$!
-	sleep "$STRESS_S.5"
-	kill -TERM $sp 2>/dev/null # sh ignores SIGINT in background jobs
-	wait $sp 2>/dev/null
-	srate=$(sed -n "s/^${STRESS_S}s: \([0-9]*\) runs so far.*/\1/p" "$TMP/stress.out" |
-		awk -v s="$STRESS_S" '{ printf "%.1f", $1 / s }')
+	# Best of three, as for ordeal; its rate is read from its own
+	# status line at STRESS_S seconds.
+	srate=0
+	for i in 1 2 3; do
+		golang-stress -p 2 "$TRUE" >"$TMP/stress.out" 2>&1 &
+		sp=$!
+		sleep "$STRESS_S.5"
+		kill -TERM $sp 2>/dev/null # sh ignores SIGINT in background jobs
+		wait $sp 2>/dev/null
+		r=$(sed -n "s/^${STRESS_S}s: \([0-9]*\) runs so far.*/\1/p" "$TMP/stress.out" |
+			awk -v s="$STRESS_S" '{ printf "%.1f", $1 / s }')
+		srate=$(max "$srate" "${r:-0}")
+	done
 	row loop.vs_stress "$ours runs/s" "${srate:-?} runs/s (golang-stress -p 2)" "$(ratio "$ours" "${srate:-0}")" ">= 1.5"
 else
 	row loop.vs_stress "skipped" "golang-stress not installed" "-" ">= 1.5"
