@@ -117,7 +117,6 @@ struct slate {
 	char *prefix;	    /* "ordeal", "gocrash": the working area's name */
 	char *work_dataset; /* zfs only: POOL/DS/<prefix>-<ms> */
 	int64_t created_ms; /* the <ms> in the working area's name */
-	bool quiet;	    /* no "created zfs dataset" style notes */
 	bool unprivileged;  /* overlay: mount in the child's user namespace */
 	bool auto_chosen;   /* auto: ops is the backend it settled on */
 	void *priv;	    /* the backend's */
