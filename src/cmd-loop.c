@@ -138,24 +138,6 @@ static bool output_matches(const struct regex *re, const struct loop_slot *s)
 	return hit;
 }
 
-/* Quote a word for a POSIX shell when it needs it. */
-static void add_shell_word(struct strbuf *sb, const char *w)
-{
-	if (*w && !w[strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-			       "TUVWXYZ0123456789-_./=:,+@%")]) {
-		strbuf_addstr(sb, w);
-		return;
-	}
-	strbuf_addch(sb, '\'');
-	for (; *w; w++) {
-		if (*w == '\'')
-			strbuf_addstr(sb, "'\\''");
-		else
-			strbuf_addch(sb, *w);
-	}
-	strbuf_addch(sb, '\'');
-}
-
 static uint64_t run_seed(uint64_t seed, int thread, unsigned long long run)
 {
 	return rng_derive(rng_derive(seed, (uint64_t)thread), run);
@@ -170,7 +152,7 @@ static void reproduce_command(struct strbuf *sb, const struct loop *L,
 	if (c->gocrash) {
 		/* all.bash takes no seed; the clone is the evidence. */
 		strbuf_addstr(sb, "cd ");
-		add_shell_word(sb, L->first_failure_dir ? L->first_failure_dir
+		strbuf_add_shell_quoted(sb, L->first_failure_dir ? L->first_failure_dir
 							: ".");
 		strbuf_addstr(sb, "/goroot/src && bash ./all.bash");
 		return;
@@ -179,15 +161,15 @@ static void reproduce_command(struct strbuf *sb, const struct loop *L,
 		    (unsigned long long)c->seed, thread, run);
 	if (c->slate_spec && strcmp(c->slate_spec, "none")) {
 		strbuf_addstr(sb, " --slate ");
-		add_shell_word(sb, c->slate_spec);
+		strbuf_add_shell_quoted(sb, c->slate_spec);
 	}
 	if (c->cwd) {
 		strbuf_addstr(sb, " --cwd ");
-		add_shell_word(sb, c->cwd);
+		strbuf_add_shell_quoted(sb, c->cwd);
 	}
 	if (c->workdir) {
 		strbuf_addstr(sb, " --workdir ");
-		add_shell_word(sb, c->workdir);
+		strbuf_add_shell_quoted(sb, c->workdir);
 	}
 	if (c->timeout_ns != 10 * 60 * NS_PER_SEC) {
 		strbuf_addstr(sb, " --timeout ");
@@ -198,12 +180,12 @@ static void reproduce_command(struct strbuf *sb, const struct loop *L,
 	}
 	for (size_t i = 0; i < c->env.nr; i++) {
 		strbuf_addstr(sb, " --env ");
-		add_shell_word(sb, c->env.v[i]);
+		strbuf_add_shell_quoted(sb, c->env.v[i]);
 	}
 	strbuf_addstr(sb, " --");
 	for (const char **a = c->argv; *a; a++) {
 		strbuf_addch(sb, ' ');
-		add_shell_word(sb, *a);
+		strbuf_add_shell_quoted(sb, *a);
 	}
 }
 
