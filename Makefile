@@ -68,7 +68,7 @@ ifneq ($(PRELOAD_SRCS),)
 TARGETS += $(BUILD)/libordeal-preload.so
 endif
 
-.PHONY: all check unit examples demo asan bench install clean check-style help fuzz
+.PHONY: all check unit examples demo valgrind asan bench install clean check-style help fuzz
 all: $(TARGETS)
 
 $(BUILD)/%.o: %.c
@@ -139,6 +139,9 @@ asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check
 
+valgrind: all unit
+	@BUILD=$(BUILD) sh tests/valgrind.sh
+
 bench: all
 	@BUILD=$(BUILD) sh bench/run.sh
 
@@ -166,7 +169,7 @@ clean:
 	rm -rf build build-asan
 
 help:
-	@echo "targets: all check demo asan bench fuzz install clean check-style"
+	@echo "targets: all check demo asan valgrind bench fuzz install clean check-style"
 	@echo "variables: BUILD=dir PREFIX=/usr/local DESTDIR= NO_INSTALL_DEPS=1 CC=cc"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -330,13 +330,34 @@ int start_command(struct child_process *cp)
 		BUG("start_command without a program");
 
 	build_env(cp, &env);
-	if (cp->use_path || !strchr(cp->args.v[0], '/'))
-		prog = locate_in_path(cp->args.v[0], strvec_getenv(&env, "PATH"));
-	else
-		prog = xstrdup(cp->args.v[0]);
-	if (!prog) {
-		err = ENOENT;
+	if (cp->dir && access(cp->dir, X_OK) < 0) {
+		err = errno; /* a missing cwd: the same for every spawn method */
 		goto out;
+	}
+	if (cp->use_path || !strchr(cp->args.v[0], '/')) {
+		prog = locate_in_path(cp->args.v[0], strvec_getenv(&env, "PATH"));
+		if (!prog) {
+			err = ENOENT;
+			goto out;
+		}
+	} else {
+		/*
+		 * Say "not found" or "permission denied" ourselves: not every
+		 * posix_spawn reports a failed exec (some, and valgrind, only
+		 * show exit status 127).  A relative path is the child's,
+		 * resolved in its directory.
+		 */
+		const char *name = cp->args.v[0];
+		char *where = cp->dir && name[0] != '/' ? path_join(cp->dir, name)
+							: xstrdup(name);
+
+		if (access(where, X_OK) < 0) {
+			err = errno;
+			free(where);
+			goto out;
+		}
+		free(where);
+		prog = xstrdup(name);
 	}
 
 	memset(&pl, 0, sizeof(pl));
