@@ -1688,6 +1688,9 @@ int cmd_shuffle(int argc, const char **argv)
 			       EXIT_USAGE;
 		}
 	}
+	/* Owned from here on: `out:` frees it, even on an early error. */
+	if (sh.report_path)
+		sh.report_path = xstrdup(sh.report_path);
 	exit_code = EXIT_USAGE;
 	if (split_hook(sh.setup_str, &sh.setup, "--setup") < 0 ||
 	    split_hook(sh.teardown_str, &sh.teardown, "--teardown") < 0)
@@ -1720,8 +1723,6 @@ int cmd_shuffle(int argc, const char **argv)
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S",
 			 localtime(&now));
 		sh.report_path = xstrfmt("smoke-report-%s.txt", stamp);
-	} else {
-		sh.report_path = xstrdup(sh.report_path);
 	}
 	sh.outdir = make_temp_dir(temp_base(), "ordeal-shuffle-");
 	if (!sh.outdir) {
