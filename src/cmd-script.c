@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "parse-options.h"
 #include "path.h"
+#include "report.h"
 #include "run-command.h"
 #include "script/engine.h"
 #include "script/script.h"
@@ -158,6 +159,15 @@ static void print_job(struct job *j, int *failed)
 		(*failed)++;
 }
 
+/*
+ * The log holds the commands' output as they wrote it: make it safe for a
+ * terminal (escape sequences, NUL, BEL, invalid UTF-8 become U+FFFD).
+ */
+static void add_log(struct strbuf *out, const struct strbuf *log)
+{
+	report_printable(out, log->buf, log->len, true);
+}
+
 static void format_result(struct strbuf *out, const char *name,
 			  const struct script_result *res,
 			  const struct script_options *opts, bool quiet)
@@ -170,14 +180,14 @@ static void format_result(struct strbuf *out, const char *name,
 	switch (res->status) {
 	case SCRIPT_PASS:
 		if (opts->verbose || opts->keep_work)
-			strbuf_addbuf(out, &res->log);
+			add_log(out, &res->log);
 		if (!quiet)
 			strbuf_addf(out, "%s %s (%s)\n", verdict("PASS", "32"),
 				    name, t);
 		break;
 	case SCRIPT_SKIP:
 		if (opts->verbose || opts->keep_work)
-			strbuf_addbuf(out, &res->log);
+			add_log(out, &res->log);
 		if (quiet) {
 			/* the reason, for a parent such as `ordeal run` */
 			const char *s = strstr(res->log.buf, "SKIP: ");
@@ -199,7 +209,7 @@ static void format_result(struct strbuf *out, const char *name,
 					    ? verdict("FAIL", "31")
 					    : verdict("INTERRUPTED", "31"),
 				    name, t);
-		strbuf_addbuf(out, &res->log);
+		add_log(out, &res->log);
 		break;
 	}
 }
