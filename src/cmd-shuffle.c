@@ -1700,7 +1700,9 @@ int cmd_shuffle(int argc, const char **argv)
 		goto out;
 	}
 
-	/* the tests */
+	/* the tests (a --list may be a pipe that never ends: see run) */
+	run_command_init();
+	run_command_exit_on_interrupt(true);
 	if (list && suite_add_list(&sh.suite, list, sh.exec_str) < 0)
 		goto out;
 	for (int i = 0; i < argc; i++) {
@@ -1710,6 +1712,7 @@ int cmd_shuffle(int argc, const char **argv)
 		if (r < 0)
 			goto out;
 	}
+	run_command_exit_on_interrupt(false);
 	if (sh.order != ORDER_REPEAT && check_duplicates(&sh) < 0)
 		goto out;
 	drop_skipped(&sh);
