@@ -93,8 +93,8 @@ static const char usage_text[] =
 	"  rm-cwd [CODE]            remove the working directory (and all\n"
 	"                           below it), then exit CODE (0)\n"
 	"  hold-open PATH DUR [--daemon]\n"
-	"                           open PATH for writing (created), cd to its\n"
-	"                           directory, and hold both for DUR; with\n"
+	"                           open PATH for writing (created), cd to\n"
+	"                           its directory, hold both for DUR; with\n"
 	"                           --daemon in a setsid daemon (pid printed)\n"
 	"                           and exit 0 once it holds them\n";
 
@@ -696,7 +696,8 @@ static int remove_tree(const char *dir)
 		if (!d)
 			return -1;
 		while ((de = readdir(d))) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			if (!strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 			remove_tree(path);
