@@ -75,6 +75,17 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
+# libordeal runs inside the programs under test (the examples, users'
+# programs, the preload library): never sanitized, so any program can link
+# it; the sanitized ordeal binary links it all the same.
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/pic/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<
@@ -91,7 +102,7 @@ $(BUILD)/libordeal.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/libordeal.so: $(LIB_PIC_OBJS)
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libordeal.so.0 $(LDFLAGS) -o $@ $^ -lpthread
+	$(CC) -std=c11 $(CFLAGS) -shared -Wl,-soname,libordeal.so.0 $(LDFLAGS) -o $@ $^ -lpthread
 
 # The preload library runs inside arbitrary programs: never sanitized.
 $(BUILD)/libordeal-preload.so: $(PRELOAD_SRCS) $(wildcard preload/*.h) $(LIB_SRCS)

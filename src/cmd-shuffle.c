@@ -743,30 +743,12 @@ static void on_reduce(void *ctx, const size_t *seq, size_t n, unsigned k)
 	sh->best_n = n;
 }
 
-/* Quote a word for a POSIX shell when it needs it. */
-static void add_shell_word(struct strbuf *sb, const char *w)
-{
-	if (*w && !w[strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
-			       "RSTUVWXYZ0123456789_-./=:,+@%")]) {
-		strbuf_addstr(sb, w);
-		return;
-	}
-	strbuf_addch(sb, '\'');
-	for (; *w; w++) {
-		if (*w == '\'')
-			strbuf_addstr(sb, "'\\''");
-		else
-			strbuf_addch(sb, *w);
-	}
-	strbuf_addch(sb, '\'');
-}
-
 static void add_option(struct strbuf *sb, const char *opt, const char *val)
 {
 	if (!val)
 		return;
 	strbuf_addf(sb, " %s ", opt);
-	add_shell_word(sb, val);
+	strbuf_add_shell_quoted(sb, val);
 }
 
 /* `ordeal shuffle --order repeat --times 1 A B VICTIM` and friends. */
@@ -785,7 +767,7 @@ static void add_repro(struct shuffle *sh, struct strbuf *sb, const size_t *seq,
 		strbuf_addf(sb, " --confirm %u", sh->confirm);
 	for (size_t i = 0; i < n; i++) {
 		strbuf_addch(sb, ' ');
-		add_shell_word(sb, sh->suite.tests[seq[i]].name);
+		strbuf_add_shell_quoted(sb, sh->suite.tests[seq[i]].name);
 	}
 }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/check.sh - `make check`: run every test of the project and give one
-# verdict.  Three stages, in this order:
+# verdict.  Four stages, in this order:
 #
 #   unit    every cmocka binary in $BUILD/tests/unit/; counted per test
 #           case from cmocka's summary ("[  PASSED  ] N test(s)." and the
@@ -8,15 +8,17 @@
 #           without a FAILED count adds one failure.
 #   smoke   tests/smoke.sh (plain-sh checks that do not trust the engine);
 #           counted from its closing line.
+#   crash-c tests/crash/run.sh, the crash library's C tests; counted from
+#           its "ok ..." and "FAIL ..." lines.
 #   script  `ordeal script -j2` on tests/script/ with the freshly built
 #           `ordeal` and `helper` as program commands; counted from its
-#           closing line (one per script).  Skipped with a message while
-#           `ordeal script` is not implemented.
+#           closing line (one per script), each bounded by --timeout 5m.
+#           Skipped with a message while `ordeal script` is not implemented.
 #
 # Prints a per-stage summary and ends with exactly one closing line
 # `ordeal: N passed, N failed, N skipped`; exits 1 if anything failed.
 #
-# Usage: BUILD=build sh tests/check.sh [unit] [smoke] [script]
+# Usage: BUILD=build sh tests/check.sh [unit] [smoke] [crash-c] [script]
 #   (no argument: all stages; SCRIPT_ARGS adds options to `ordeal script`,
 #   e.g. SCRIPT_ARGS='--run loop_*' or '-v')
 
@@ -40,11 +42,13 @@ SUMMARY=$TMP/summary
 total_p=0
 total_f=0
 total_s=0
+STAGE_T0=$(date +%s)
 
 record() { # stage passed failed skipped note...
 	stage=$1 p=$2 f=$3 s=$4
 	shift 4
-	echo "$stage $p $f $s $*" >>"$SUMMARY"
+	# With the stage's wall time.
+	echo "$stage $p $f $s $* [$(($(date +%s) - STAGE_T0))s]" >>"$SUMMARY"
 	total_p=$((total_p + p))
 	total_f=$((total_f + f))
 	total_s=$((total_s + s))
@@ -93,7 +97,9 @@ stage_unit() {
 			fi
 		else
 			echo "FAIL $name (exit status $rc, $tf failed)"
-			sed 's/^/    /' "$log"
+			# The passing cases are noise here.
+			grep -v '^\[ RUN      \]\|^\[       OK \]' "$log" |
+				sed 's/^/    /'
 		fi
 	done
 	if [ $bins -eq 0 ]; then
@@ -177,6 +183,7 @@ if [ ! -x "$ORDEAL" ]; then
 fi
 
 for stage in $STAGES; do
+	STAGE_T0=$(date +%s)
 	case $stage in
 	unit) stage_unit ;;
 	smoke) stage_smoke ;;
