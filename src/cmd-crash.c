@@ -396,7 +396,10 @@ static void crash_record_release(struct crash_record *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
-/* Run the program once, unarmed, tracing every hit. */
+/*
+ * Run the program once, unarmed, tracing every hit.  0, or -1 (an error),
+ * -2 (the program failed by itself), -3 (we were interrupted).
+ */
 static int record(struct crash_opts *o, struct crash_record *rec)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
@@ -417,6 +420,12 @@ static int record(struct crash_opts *o, struct crash_record *rec)
 	run_command(&cp);
 	close(fds[0]);
 	close(fds[1]);
+	if (run_command_interrupted()) {
+		/* Not the program's failure: ours to report as such. */
+		run_command_kill_all();
+		ret = -3;
+		goto done;
+	}
 	if (!cp.result.started) {
 		ret = error("cannot run '%s': %s", o->program[0],
 			    strerror(cp.result.spawn_errno));
@@ -939,8 +948,16 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 	}
 	free(jobs);
 	if (interrupted) {
-		warning("interrupted by SIG%s; runs left in '%s'",
-			signal_name(run_command_interrupted()), o->work);
+		/* Nothing to keep: the work directory goes, as on success. */
+		if (!failed && !o->keep_all) {
+			remove_recursive(o->work);
+			warning("interrupted by SIG%s",
+				signal_name(run_command_interrupted()));
+		} else {
+			warning("interrupted by SIG%s; runs left in '%s'",
+				signal_name(run_command_interrupted()),
+				o->work);
+		}
 		return EXIT_INTERRUPTED;
 	}
 	return failed ? EXIT_FOUND : EXIT_OK;
@@ -1077,6 +1094,14 @@ int cmd_crash(int argc, const char **argv)
 	fflush(stdout);
 
 	ret = record(&o, &rec);
+	if (ret == -3) {
+		if (!o.keep_all)
+			remove_recursive(o.work);
+		warning("interrupted by SIG%s during the record run",
+			signal_name(run_command_interrupted()));
+		ret = EXIT_INTERRUPTED;
+		goto out;
+	}
 	if (ret < 0) {
 		if (!o.keep_all && ret != -2)
 			remove_recursive(o.work);

@@ -1670,6 +1670,9 @@ int cmd_shuffle(int argc, const char **argv)
 			       EXIT_USAGE;
 		}
 	}
+	/* Owned from here on: `out:` frees it, even on an early error. */
+	if (sh.report_path)
+		sh.report_path = xstrdup(sh.report_path);
 	exit_code = EXIT_USAGE;
 	if (split_hook(sh.setup_str, &sh.setup, "--setup") < 0 ||
 	    split_hook(sh.teardown_str, &sh.teardown, "--teardown") < 0)
@@ -1679,7 +1682,9 @@ int cmd_shuffle(int argc, const char **argv)
 		goto out;
 	}
 
-	/* the tests */
+	/* the tests (a --list may be a pipe that never ends: see run) */
+	run_command_init();
+	run_command_exit_on_interrupt(true);
 	if (list && suite_add_list(&sh.suite, list, sh.exec_str) < 0)
 		goto out;
 	for (int i = 0; i < argc; i++) {
@@ -1689,6 +1694,7 @@ int cmd_shuffle(int argc, const char **argv)
 		if (r < 0)
 			goto out;
 	}
+	run_command_exit_on_interrupt(false);
 	if (sh.order != ORDER_REPEAT && check_duplicates(&sh) < 0)
 		goto out;
 	drop_skipped(&sh);
@@ -1702,8 +1708,6 @@ int cmd_shuffle(int argc, const char **argv)
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S",
 			 localtime(&now));
 		sh.report_path = xstrfmt("smoke-report-%s.txt", stamp);
-	} else {
-		sh.report_path = xstrdup(sh.report_path);
 	}
 	sh.outdir = make_temp_dir(temp_base(), "ordeal-shuffle-");
 	if (!sh.outdir) {

@@ -29,6 +29,7 @@ extern char **environ;
 
 static int wake_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t interrupted_sig;
+static volatile sig_atomic_t exit_on_interrupt;
 static bool initialised;
 static unsigned long next_token;
 
@@ -57,6 +58,8 @@ static void on_sigchld(int sig UNUSED)
 
 static void on_interrupt(int sig)
 {
+	if (exit_on_interrupt)
+		_exit(EXIT_INTERRUPTED);
 	interrupted_sig = sig;
 	wake();
 }
@@ -89,6 +92,13 @@ void run_command_init(void)
 int run_command_interrupted(void)
 {
 	return interrupted_sig;
+}
+
+void run_command_exit_on_interrupt(bool on)
+{
+	exit_on_interrupt = on;
+	if (on && interrupted_sig)
+		_exit(EXIT_INTERRUPTED);
 }
 
 void run_command_interrupt(int sig)

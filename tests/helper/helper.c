@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #endif
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -86,7 +87,14 @@ static const char usage_text[] =
 	"  print-ids             print 'pid P pgid G sid S ppid Q'\n"
 	"  write-file PATH TEXT  write TEXT and a newline to PATH\n"
 	"  alloc MIB             allocate and touch MIB MiB, then exit 0\n"
-	"  spin DUR              burn CPU for DUR, then exit 0\n";
+	"  spin DUR              burn CPU for DUR, then exit 0\n"
+	"  rm-cwd [CODE]         remove the working directory (and all\n"
+	"                        below it), then exit CODE (0)\n"
+	"  hold-open PATH DUR [--daemon]\n"
+	"                        open PATH for writing (created), cd to\n"
+	"                        its directory, hold both for DUR; with\n"
+	"                        --daemon in a setsid daemon (pid printed)\n"
+	"                        and exit 0 once it holds them\n";
 
 static int usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -671,6 +679,121 @@ static int do_spin(int argc, char **argv)
 	return 0;
 }
 
+/* Remove DIR and everything below it, not following symlinks. */
+static int remove_tree(const char *dir)
+{
+	char path[4096];
+	struct stat st;
+
+	if (lstat(dir, &st) < 0)
+		return -1;
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		if (!d)
+			return -1;
+		while ((de = readdir(d))) {
+			if (!strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			remove_tree(path);
+		}
+		closedir(d);
+		return rmdir(dir);
+	}
+	return unlink(dir);
+}
+
+static int do_rm_cwd(int argc, char **argv)
+{
+	char buf[4096];
+	int code = 0;
+
+	if (argc > 2)
+		return usage_error("rm-cwd: need [CODE]");
+	if (argc == 2)
+		code = (int)num_arg(argv[1], 0, 255);
+	if (!getcwd(buf, sizeof(buf)))
+		return 1;
+	if (remove_tree(buf) < 0) {
+		fprintf(stderr, NAME ": cannot remove '%s': %s\n", buf,
+			strerror(errno));
+		return 1;
+	}
+	printf("removed %s\n", buf);
+	return code;
+}
+
+static int do_hold_open(int argc, char **argv)
+{
+	int64_t dur;
+	int daemon_mode, fd, ready[2];
+	char dir[4096], *slash;
+	pid_t pid, held = 0;
+
+	daemon_mode = argc == 4 && !strcmp(argv[3], "--daemon");
+	if (argc != 3 && !daemon_mode)
+		return usage_error("hold-open: need PATH DUR [--daemon]");
+	dur = dur_arg(argv[2]);
+	snprintf(dir, sizeof(dir), "%s", argv[1]);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	fd = open(argv[1], O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd < 0 || (slash && chdir(dir) < 0)) {
+		fprintf(stderr, NAME ": cannot hold '%s': %s\n", argv[1],
+			strerror(errno));
+		return 1;
+	}
+	if (!daemon_mode) {
+		printf("holding %s\n", argv[1]);
+		fflush(stdout);
+		sleep_ns(dur);
+		return 0;
+	}
+	fflush(stdout);
+	if (pipe(ready) < 0)
+		return 1;
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		pid_t d;
+		int null;
+
+		close(ready[0]);
+		setsid();
+		d = fork();
+		if (d < 0)
+			_exit(1);
+		if (d)
+			_exit(0);
+		null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+		d = getpid();
+		if (write_all(ready[1], &d, sizeof(d)) < 0)
+			_exit(1);
+		close(ready[1]);
+		sleep_ns(dur);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(fd);
+	waitpid(pid, NULL, 0);
+	if (read(ready[0], &held, sizeof(held)) != sizeof(held)) {
+		fprintf(stderr, NAME ": daemon did not start\n");
+		return 1;
+	}
+	printf("daemon %ld holds %s\n", (long)held, argv[1]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -795,6 +918,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "write-garbage"))
 		return do_write_garbage();
+	if (!strcmp(cmd, "rm-cwd"))
+		return do_rm_cwd(argc, argv);
+	if (!strcmp(cmd, "hold-open"))
+		return do_hold_open(argc, argv);
 	if (!strcmp(cmd, "cat"))
 		return do_cat();
 	if (!strcmp(cmd, "pwd")) {
