@@ -31,7 +31,7 @@ HELPER=$ABS_BUILD/ordeal-test-helper
 SCRIPT_ARGS=${SCRIPT_ARGS:-}
 cd "$ROOT" || exit 2
 
-STAGES=${*:-unit smoke crash-c script}
+STAGES=${*:-unit smoke crash-c docs script}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ordeal-check-XXXXXX") || exit 2
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM HUP
@@ -141,6 +141,29 @@ stage_crash_c() {
 	record crash-c "$p" "$f" 0 ""
 }
 
+stage_docs() {
+	echo "== docs"
+	p=0 f=0
+	if sh "$ROOT/tests/robustness-check.sh"; then p=$((p + 1)); else f=$((f + 1)); fi
+	# Every command has its manual page, and each renders without a warning.
+	for c in script run loop gocrash shuffle crash; do
+		page=$ROOT/docs/ordeal-$c.1
+		if [ ! -f "$page" ]; then
+			echo "FAIL docs: no manual page docs/ordeal-$c.1"
+			f=$((f + 1))
+		elif command -v groff >/dev/null 2>&1 &&
+			groff -man -Tutf8 -ww -z "$page" 2>&1 | grep -q .; then
+			echo "FAIL docs: groff warns about docs/ordeal-$c.1:"
+			groff -man -Tutf8 -ww -z "$page" 2>&1 | head -5
+			f=$((f + 1))
+		else
+			echo "ok   docs/ordeal-$c.1"
+			p=$((p + 1))
+		fi
+	done
+	record docs "$p" "$f" 0 ""
+}
+
 stage_script() {
 	echo "== scripts (tests/script)"
 	log=$TMP/script.log
@@ -188,9 +211,10 @@ for stage in $STAGES; do
 	unit) stage_unit ;;
 	smoke) stage_smoke ;;
 	crash-c) stage_crash_c ;;
+	docs) stage_docs ;;
 	script) stage_script ;;
 	*)
-		echo "check: error: unknown stage '$stage' (unit, smoke, crash-c, script)" >&2
+		echo "check: error: unknown stage '$stage' (unit, smoke, crash-c, docs, script)" >&2
 		exit 2
 		;;
 	esac
