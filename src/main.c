@@ -6,6 +6,7 @@
 #include "path.h"
 #include "run-command.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,6 +121,13 @@ static int check_stdout(int ret)
 int main(int argc, const char **argv)
 {
 	const struct cmd_entry *c;
+
+	/*
+	 * A reader that goes away (`ordeal run | head`) must not kill ordeal
+	 * mid-run: its children would be left running.  Writes then fail with
+	 * EPIPE instead; children get the default disposition back.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 
 	if (argc < 2) {
 		print_usage(stderr);
