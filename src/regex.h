@@ -7,7 +7,7 @@
  * byte mode for subjects that are not, so that, as in Go, `.` still
  * matches an invalid byte and `! stdout .` means "no output at all".  Both
  * are JIT-compiled when available, so matching a mapped 1 GiB file is fast
- * and needs no copy.
+ * and needs no copy (and, with REGEX_SUBJECT_MAPPED, no 1 GiB of RSS).
  *
  * Ownership: a struct regex owns its compiled code; regex_release() frees
  * it.  A compiled regex is read-only and may be matched repeatedly.
@@ -52,6 +52,25 @@ int regex_match(const struct regex *re, const char *buf, size_t len,
 		size_t *where, size_t *wlen);
 /* Number of non-overlapping matches (empty matches count once), or -1. */
 long regex_count(const struct regex *re, const char *buf, size_t len);
+
+/*
+ * The same, for a subject that is a private read-only file mapping
+ * (mflags REGEX_SUBJECT_MAPPED): pages already matched are given back to
+ * the kernel as matching goes, so memory stays bounded whatever the size.
+ * Large subjects are matched a window at a time either way.
+ */
+/*
+ * The window size (default 32 MiB).  Results never depend on it; tests
+ * make it small to cross many window boundaries cheaply.
+ */
+extern size_t regex_window;
+enum regex_subject_flags {
+	REGEX_SUBJECT_MAPPED = 1,
+};
+int regex_match_ex(const struct regex *re, const char *buf, size_t len,
+		   unsigned mflags, size_t *where, size_t *wlen);
+long regex_count_ex(const struct regex *re, const char *buf, size_t len,
+		    unsigned mflags);
 void regex_release(struct regex *re);
 
 /* Append `s` with every regex metacharacter backslash-escaped. */

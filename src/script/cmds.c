@@ -678,6 +678,7 @@ static int do_match(struct script_state *st, int argc, const char **argv,
 	const char *name;
 	char *err = NULL;
 	size_t where, wlen;
+	unsigned mflags;
 	int r;
 
 	for (; i < argc; i++) {
@@ -713,7 +714,9 @@ static int do_match(struct script_state *st, int argc, const char **argv,
 		regex_release(&re);
 		return CMD_FATAL;
 	}
-	r = regex_match(&re, m.data, m.len, &where, &wlen);
+	/* A mapping's pages are given back as matching goes (1 GiB outputs). */
+	mflags = m.map_len ? REGEX_SUBJECT_MAPPED : 0;
+	r = regex_match_ex(&re, m.data, m.len, mflags, &where, &wlen);
 	if (r < 0) {
 		ret = cmd_fatal(st, "matching `%s` failed (resource limit)",
 				argv[i]);
@@ -738,7 +741,7 @@ static int do_match(struct script_state *st, int argc, const char **argv,
 		ret = cmd_fail(st, "no match for `%s` found in %s", argv[i],
 			       name);
 	} else if (st->want == WANT_SUCCESS && count) {
-		long have = regex_count(&re, m.data, m.len);
+		long have = regex_count_ex(&re, m.data, m.len, mflags);
 		if (have != count) {
 			if (grep && !quiet) {
 				state_logf(st, "[%s]\n", name);

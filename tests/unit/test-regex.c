@@ -12,6 +12,9 @@
 #include "regex.h"
 #include "strbuf.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 static void test_multiline(void **state UNUSED)
 {
 	struct regex re;
@@ -87,12 +90,163 @@ static void test_quote(void **state UNUSED)
 	strbuf_release(&sb);
 }
 
+/*
+ * Subjects past the window give the same answers as one big match.  The
+ * window is made small (64 KiB) so the subjects can be, and matches cross
+ * many window ends.
+ */
+#define W ((size_t)64 << 10)
+#define BIG (W * 5 / 2)
+
+static char *big_buf(char fill)
+{
+	char *b = xmalloc(BIG + 1);
+
+	memset(b, fill, BIG);
+	b[BIG] = '\0';
+	return b;
+}
+
+static int match1(const char *pat, const char *buf, size_t len, size_t *at)
+{
+	struct regex re = REGEX_INIT;
+	char *err = NULL;
+	size_t wlen;
+	int r;
+
+	assert_int_equal(regex_compile(&re, pat, REGEX_MULTILINE, &err), 0);
+	r = regex_match(&re, buf, len, at, &wlen);
+	regex_release(&re);
+	return r;
+}
+
+static void test_window_boundaries(void **state UNUSED)
+{
+	char *b = big_buf('x');
+
+	regex_window = W;
+	size_t at = 0;
+
+	/* A match straddling the first window's end (no newline to cut at). */
+	memcpy(b + W - 3, "NEEDLE", 6);
+	assert_int_equal(match1("NEEDLE", b, BIG, &at), 1);
+	assert_int_equal(at, W - 3);
+	memset(b + W - 3, 'x', 6);
+
+	/* `$` must not match where a window was cut: y is followed by z. */
+	b[W - 1] = 'y';
+	b[W] = 'z';
+	assert_int_equal(match1("y$", b, BIG, &at), 0);
+	assert_int_equal(match1("yz", b, BIG, &at), 1);
+	assert_int_equal(at, W - 1);
+	/* Lookbehind sees what precedes a window. */
+	assert_int_equal(match1("(?<=y)z", b, BIG, &at), 1);
+	assert_int_equal(at, W);
+	b[W - 1] = b[W] = 'x';
+
+	/* A greedy match that runs across two windows ends where it must. */
+	b[10] = 'A';
+	memset(b + 11, 'b', W + 100);
+	b[W + 111] = 'C';
+	assert_int_equal(match1("Ab+C", b, BIG, &at), 1);
+	assert_int_equal(at, 10);
+
+	/* On one long line, a match that could end at any window's end
+	 * (`$`) must not make the window grow to the whole subject: it is
+	 * found at the real end, and only there. */
+	memset(b, 'x', BIG);
+	assert_int_equal(match1("xxxx$", b, BIG, &at), 1);
+	assert_int_equal(at, BIG - 4);
+	assert_int_equal(match1("xxxxy$", b, BIG, &at), 0);
+
+	/* One invalid byte at the very end puts the whole subject in byte
+	 * mode, where `.` matches it (as in Go). */
+	memset(b, 'x', BIG);
+	b[BIG - 1] = (char)0xff;
+	assert_int_equal(match1("x.$", b, BIG, &at), 1);
+	assert_int_equal(at, BIG - 2);
+	free(b);
+	regex_window = (size_t)32 << 20;
+}
+
+static void test_window_count(void **state UNUSED)
+{
+	size_t line = 64, lines = BIG / line;
+	char *b = big_buf('-');
+	struct regex re = REGEX_INIT;
+	char *err = NULL;
+
+	regex_window = W;
+	for (size_t i = 0; i < lines; i++) {
+		b[i * line] = 'm';
+		b[i * line + line - 1] = '\n';
+	}
+	assert_int_equal(regex_compile(&re, "^m", REGEX_MULTILINE, &err), 0);
+	assert_int_equal(regex_count(&re, b, BIG), (long)lines);
+	regex_release(&re);
+	assert_int_equal(regex_compile(&re, "-\n", REGEX_MULTILINE, &err), 0);
+	assert_int_equal(regex_count(&re, b, BIG), (long)lines);
+	regex_release(&re);
+	free(b);
+	regex_window = (size_t)32 << 20;
+}
+
+static long rss_kb(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	long kb = -1;
+
+	if (strbuf_read_file(&sb, "/proc/self/status", 0) > 0 &&
+	    (p = strstr(sb.buf, "VmRSS:")))
+		kb = strtol(p + 6, NULL, 10);
+	strbuf_release(&sb);
+	return kb;
+}
+
+/* A mapped 128 MiB output matched at its end leaves RSS near a window. */
+static void test_mapped_rss(void **state UNUSED)
+{
+	char path[] = "/tmp/ordeal-unit-regex-XXXXXX";
+	size_t len = (size_t)128 << 20;
+	int fd = mkstemp(path);
+	struct regex re = REGEX_INIT;
+	char *err = NULL, *block = xmalloc(1 << 20), *map;
+	size_t at;
+	long before, after;
+
+	assert_true(fd >= 0);
+	memset(block, 'q', 1 << 20); /* one 128 MiB line, as a flood prints */
+	for (size_t i = 0; i < len >> 20; i++)
+		assert_true(write_in_full(fd, block, 1 << 20) == 1 << 20);
+	assert_true(write_in_full(fd, "END\n", 4) == 4); /* "qqq...qEND\n" */
+	map = mmap(NULL, len + 4, PROT_READ, MAP_PRIVATE, fd, 0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(regex_compile(&re, "qEND$", REGEX_MULTILINE, &err), 0);
+	before = rss_kb();
+	assert_int_equal(regex_match_ex(&re, map, len + 4, REGEX_SUBJECT_MAPPED,
+					&at, NULL),
+			 1);
+	assert_int_equal(at, len - 1);
+	after = rss_kb();
+	if (before >= 0 && after >= 0) /* /proc is there: Linux */
+		assert_true(after - before < 96 * 1024);
+	regex_release(&re);
+	munmap(map, len + 4);
+	close(fd);
+	unlink(path);
+	free(block);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_multiline), cmocka_unit_test(test_error),
 		cmocka_unit_test(test_count),	  cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_quote),
+		cmocka_unit_test(test_window_boundaries),
+		cmocka_unit_test(test_window_count),
+		cmocka_unit_test(test_mapped_rss),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
