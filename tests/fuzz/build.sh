@@ -120,7 +120,8 @@ fuzz_build() { # [target...]
 		bin=$FUZZ_BUILD/$t
 		if [ -f "$bin" ] && [ ! "$src" -nt "$bin" ] &&
 			[ ! "$lib" -nt "$bin" ] &&
-			[ ! "$FUZZ_ROOT/tests/fuzz/fuzz.h" -nt "$bin" ]; then
+			[ ! "$FUZZ_ROOT/tests/fuzz/fuzz.h" -nt "$bin" ] &&
+			[ ! "$FUZZ_ROOT/tests/fuzz/fuzz-report.h" -nt "$bin" ]; then
 			continue
 		fi
 		# parse_options exits: its harness catches exit() (see there).
