@@ -53,6 +53,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(!err);
 	for (size_t i = 0; i < words.nr; i++)
 		FUZZ_ASSERT(words.w[i].s);
+	/* Without quotes, '$', '#' or NUL: plain splitting on blanks. */
+	if (!memchr(line, '\'', size) && !memchr(line, '$', size) &&
+	    !memchr(line, '#', size) && !memchr(line, '\0', size)) {
+		size_t i = 0, k = 0;
+
+		while (i < size) {
+			size_t j;
+
+			while (i < size && strchr(" \t\r", line[i]))
+				i++;
+			if (i >= size)
+				break;
+			for (j = i; j < size && !strchr(" \t\r", line[j]); j++)
+				;
+			FUZZ_ASSERT(k < words.nr);
+			FUZZ_ASSERT(strlen(words.w[k].s) == j - i &&
+				    !memcmp(words.w[k].s, line + i, j - i));
+			FUZZ_ASSERT(!words.w[k].quoted);
+			k++;
+			i = j;
+		}
+		FUZZ_ASSERT(k == words.nr);
+	}
 	if (script_parse_cmdline(&cl, &words, &err) < 0) {
 		FUZZ_ASSERT(err && *err);
 		free(err);
