@@ -3,7 +3,8 @@
  * reasons, paths and output, the file is one strict JSON value, each
  * test's "name" reads back as the name with invalid UTF-8 replaced by
  * U+FFFD, and report_read_failed (--rerun-failed) gets back exactly the
- * FAIL tests' names, each once.
+ * FAIL tests' names, each once.  report_safe_name gives every name a
+ * directory name of [A-Za-z0-9._-] without a leading '.'.
  */
 #include "fuzz-report.h"
 #include "strvec.h"
@@ -49,6 +50,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_ASSERT(!strcmp(names.v[i], want));
 		free(want);
+	}
+	/* Directory names for the tests: safe on any file system. */
+	for (size_t i = 0; i < fr.nr; i++) {
+		struct strbuf sn = STRBUF_INIT;
+
+		report_safe_name(&sn, fr.names[i]);
+		FUZZ_ASSERT(sn.len >= 1 && sn.len <= 80 + 9);
+		FUZZ_ASSERT(sn.buf[0] != '.');
+		for (size_t k = 0; k < sn.len; k++)
+			FUZZ_ASSERT(strchr("abcdefghijklmnopqrstuvwxyz"
+					   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					   "0123456789._-",
+					   sn.buf[k]) &&
+				    sn.buf[k]);
+		strbuf_release(&sn);
 	}
 	FUZZ_ASSERT(report_read_failed(path, &failed, &paths) == 0);
 	for (size_t i = 0; i < fr.nr; i++) {
