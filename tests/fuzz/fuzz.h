@@ -119,19 +119,36 @@ static inline char *fuzz_memdup0(const uint8_t *d, size_t n)
 	return r;
 }
 
-/* ---- a scratch directory (tmpfs when there is one: fsync is cheap) ---- */
+/*
+ * ---- a scratch directory ----
+ * $FUZZ_SCRATCH when set (run.sh points it into its own temporary
+ * directory, removed at the end); else /dev/shm/ordeal-fuzz-PID (tmpfs:
+ * the reporters' fsync is cheap), removed at exit.  Harnesses unlink what
+ * they write after each input.
+ */
 
 static char fuzz_dir_buf[256];
+
+static void fuzz_dir_remove(void)
+{
+	rmdir(fuzz_dir_buf);
+}
 
 static inline const char *fuzz_dir(void)
 {
 	if (!fuzz_dir_buf[0]) {
+		const char *env = getenv("FUZZ_SCRATCH");
 		const char *base = access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm";
 
-		snprintf(fuzz_dir_buf, sizeof(fuzz_dir_buf),
-			 "%s/ordeal-fuzz-%ld", base, (long)getpid());
+		if (env && *env)
+			snprintf(fuzz_dir_buf, sizeof(fuzz_dir_buf), "%s/%ld",
+				 env, (long)getpid());
+		else
+			snprintf(fuzz_dir_buf, sizeof(fuzz_dir_buf),
+				 "%s/ordeal-fuzz-%ld", base, (long)getpid());
 		if (mkdir(fuzz_dir_buf, 0700) && access(fuzz_dir_buf, W_OK))
 			abort();
+		atexit(fuzz_dir_remove);
 	}
 	return fuzz_dir_buf;
 }

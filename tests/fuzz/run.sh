@@ -31,6 +31,9 @@ if [ "${1:-}" = --one ]; then
 	mkdir -p "$work" "$FUZZ_BUILD/crashes"
 	cp "$FUZZ_ROOT/tests/fuzz/corpus/$t"/* "$work"/ 2>/dev/null
 	rm -f "$FUZZ_BUILD/crashes/$t"-*
+	FUZZ_SCRATCH=$out/scratch
+	export FUZZ_SCRATCH
+	mkdir -p "$FUZZ_SCRATCH"
 	start=$(date +%s)
 	# -close_fd_mask=3: the code under test prints errors by design;
 	# libFuzzer keeps its own report.  The harness's message is shown
@@ -71,7 +74,10 @@ if ! fuzz_build $targets >"$FUZZ_BUILD/build.log" 2>&1; then
 	cat "$FUZZ_BUILD/build.log"
 	fail "building the harnesses failed"
 fi
-OUT=$(mktemp -d "${TMPDIR:-/tmp}/ordeal-fuzz-XXXXXX") || exit 2
+# On tmpfs when there is one: the reporters fsync what they write.
+tmpbase=${TMPDIR:-/tmp}
+[ -z "${TMPDIR:-}" ] && [ -w /dev/shm ] && tmpbase=/dev/shm
+OUT=$(mktemp -d "$tmpbase/ordeal-fuzz-XXXXXX") || exit 2
 trap 'rm -rf "$OUT"' EXIT
 trap 'exit 130' INT TERM HUP
 [ "$FUZZ_MODE" = check ] ||
