@@ -68,12 +68,23 @@ ifneq ($(PRELOAD_SRCS),)
 TARGETS += $(BUILD)/libordeal-preload.so
 endif
 
-.PHONY: all check unit examples demo asan bench install clean check-style help fuzz
+.PHONY: all check unit examples demo valgrind asan bench install clean check-style help fuzz
 all: $(TARGETS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# libordeal runs inside the programs under test (the examples, users'
+# programs, the preload library): never sanitized, so any program can link
+# it; the sanitized ordeal binary links it all the same.
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/pic/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
 
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -91,7 +102,7 @@ $(BUILD)/libordeal.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/libordeal.so: $(LIB_PIC_OBJS)
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libordeal.so.0 $(LDFLAGS) -o $@ $^ -lpthread
+	$(CC) -std=c11 $(CFLAGS) -shared -Wl,-soname,libordeal.so.0 $(LDFLAGS) -o $@ $^ -lpthread
 
 # The preload library runs inside arbitrary programs: never sanitized.
 $(BUILD)/libordeal-preload.so: $(PRELOAD_SRCS) $(wildcard preload/*.h) $(LIB_SRCS)
@@ -128,6 +139,9 @@ asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check
 
+valgrind: all unit
+	@BUILD=$(BUILD) sh tests/valgrind.sh
+
 bench: all
 	@BUILD=$(BUILD) sh bench/run.sh
 
@@ -155,7 +169,7 @@ clean:
 	rm -rf build build-asan
 
 help:
-	@echo "targets: all check demo asan bench fuzz install clean check-style"
+	@echo "targets: all check demo asan valgrind bench fuzz install clean check-style"
 	@echo "variables: BUILD=dir PREFIX=/usr/local DESTDIR= NO_INSTALL_DEPS=1 CC=cc"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -49,30 +49,57 @@ static const struct {
 	{ "h", 3600 * NS_PER_SEC },
 };
 
+/* a * b + c into *r unless it exceeds INT64_MAX. */
+static bool mul_add_ok(uint64_t a, uint64_t b, uint64_t c, uint64_t *r)
+{
+	if (b && a > (uint64_t)INT64_MAX / b)
+		return false;
+	a *= b;
+	if (c > (uint64_t)INT64_MAX - a)
+		return false;
+	*r = a + c;
+	return true;
+}
+
+/* round(frac / scale * mult): the fraction's nanoseconds. */
+static uint64_t frac_ns(uint64_t frac, uint64_t scale, uint64_t mult)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 v = (unsigned __int128)frac * mult + scale / 2;
+
+	return (uint64_t)(v / scale);
+#else
+	return (uint64_t)((long double)frac * mult / scale + 0.5L);
+#endif
+}
+
+/*
+ * Exact integer arithmetic: whole part times the unit, plus the fraction
+ * (up to nanosecond precision of the unit) rounded to the nearest ns.
+ */
 int duration_parse(const char *s, int64_t *out)
 {
-	long double total = 0;
+	uint64_t total = 0;
 	const char *p = s;
 
 	if (!s || !*s)
 		return -1;
 	while (*p) {
-		long double num = 0, frac = 0.1L;
+		uint64_t whole = 0, frac = 0, scale = 1, part, fns;
+		const char *start = p;
 		bool digits = false;
 		size_t best = 0;
 		int64_t mult = 0;
 
-		while (*p >= '0' && *p <= '9') {
-			num = num * 10 + (*p++ - '0');
-			digits = true;
-		}
+		for (; *p >= '0' && *p <= '9'; p++, digits = true)
+			if (!mul_add_ok(whole, 10, (uint64_t)(*p - '0'), &whole))
+				return -1;
 		if (*p == '.') {
-			p++;
-			while (*p >= '0' && *p <= '9') {
-				num += (*p++ - '0') * frac;
-				frac /= 10;
-				digits = true;
-			}
+			for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
+				if (scale < 1000000000000000000ULL) {
+					frac = frac * 10 + (uint64_t)(*p - '0');
+					scale *= 10;
+				}
 		}
 		if (!digits)
 			return -1;
@@ -85,16 +112,18 @@ int duration_parse(const char *s, int64_t *out)
 		}
 		if (!best) {
 			/* A bare number is seconds, but only alone. */
-			if (*p || p == s || total != 0)
+			if (*p || start != s)
 				return -1;
 			mult = NS_PER_SEC;
 		}
 		p += best;
-		total += num * mult;
-		if (total > (long double)INT64_MAX)
+		fns = frac_ns(frac, scale, (uint64_t)mult);
+		if (!mul_add_ok(whole, (uint64_t)mult, fns, &part) ||
+		    part > (uint64_t)INT64_MAX - total)
 			return -1;
+		total += part;
 	}
-	*out = (int64_t)llroundl(total);
+	*out = (int64_t)total;
 	return 0;
 }
 

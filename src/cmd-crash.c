@@ -105,27 +105,6 @@ static const char *const sys_points[] = {
 	"unlink", "ftruncate", "close", "open",
 };
 
-/* Add `w` to a reproduction command, single-quoted unless it is safe. */
-static void add_quoted(struct strbuf *sb, const char *w)
-{
-	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
-				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "0123456789-_./=@,:+";
-	const char *p;
-
-	if (*w && strspn(w, safe) == strlen(w)) {
-		strbuf_addstr(sb, w);
-		return;
-	}
-	strbuf_addch(sb, '\'');
-	for (p = w; *p; p++)
-		if (*p == '\'')
-			strbuf_addstr(sb, "'\\''");
-		else
-			strbuf_addch(sb, *p);
-	strbuf_addch(sb, '\'');
-}
-
 /* True when the ELF file has no PT_INTERP: LD_PRELOAD cannot reach it. */
 static int is_static_elf(const char *path)
 {
@@ -455,7 +434,10 @@ static int read_trace(struct crash_record *rec, FILE *fp, const char *prog)
 	return ret;
 }
 
-/* Run the program once, unarmed, tracing every hit. */
+/*
+ * Run the program once, unarmed, tracing every hit.  0, or -1 (an error),
+ * -2 (the program failed by itself), -3 (we were interrupted).
+ */
 static int record(struct crash_opts *o, struct crash_record *rec)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
@@ -476,6 +458,12 @@ static int record(struct crash_opts *o, struct crash_record *rec)
 	run_command(&cp);
 	close(fds[0]);
 	close(fds[1]);
+	if (run_command_interrupted()) {
+		/* Not the program's failure: ours to report as such. */
+		run_command_kill_all();
+		ret = -3;
+		goto done;
+	}
 	if (!cp.result.started) {
 		ret = error("cannot run '%s': %s", o->program[0],
 			    strerror(cp.result.spawn_errno));
@@ -785,24 +773,24 @@ static void print_repro(const struct crash_opts *o, const struct crash_job *j)
 
 	strbuf_addf(&at, "%s@%lu", j->pair.name, j->pair.hit);
 	strbuf_addstr(&sb, "ordeal crash --points ");
-	add_quoted(&sb, at.buf);
+	strbuf_add_shell_quoted(&sb, at.buf);
 	if (o->syscalls) {
 		strbuf_addstr(&sb, " --syscalls ");
-		add_quoted(&sb, o->syscalls);
+		strbuf_add_shell_quoted(&sb, o->syscalls);
 	}
 	if (o->power_loss)
 		strbuf_addstr(&sb, " --power-loss");
 	if (o->from) {
 		strbuf_addstr(&sb, " --from ");
-		add_quoted(&sb, o->from);
+		strbuf_add_shell_quoted(&sb, o->from);
 	}
 	if (o->setup) {
 		strbuf_addstr(&sb, " --setup ");
-		add_quoted(&sb, o->setup);
+		strbuf_add_shell_quoted(&sb, o->setup);
 	}
 	if (o->verify) {
 		strbuf_addstr(&sb, " --verify ");
-		add_quoted(&sb, o->verify);
+		strbuf_add_shell_quoted(&sb, o->verify);
 	}
 	if (o->timeout_ns != 30 * (int64_t)1000000000) {
 		strbuf_addstr(&sb, " --timeout ");
@@ -811,7 +799,7 @@ static void print_repro(const struct crash_opts *o, const struct crash_job *j)
 	strbuf_addstr(&sb, " --");
 	for (i = 0; o->program[i]; i++) {
 		strbuf_addch(&sb, ' ');
-		add_quoted(&sb, o->program[i]);
+		strbuf_add_shell_quoted(&sb, o->program[i]);
 	}
 	printf("  reproduce: %s\n", sb.buf);
 	strbuf_release(&sb);
@@ -983,8 +971,16 @@ static int run_all(struct crash_opts *o, struct crash_pair *sel, size_t nr)
 	}
 	free(jobs);
 	if (interrupted) {
-		warning("interrupted by SIG%s; runs left in '%s'",
-			signal_name(run_command_interrupted()), o->work);
+		/* Nothing to keep: the work directory goes, as on success. */
+		if (!failed && !o->keep_all) {
+			remove_recursive(o->work);
+			warning("interrupted by SIG%s",
+				signal_name(run_command_interrupted()));
+		} else {
+			warning("interrupted by SIG%s; runs left in '%s'",
+				signal_name(run_command_interrupted()),
+				o->work);
+		}
 		return EXIT_INTERRUPTED;
 	}
 	return failed ? EXIT_FOUND : EXIT_OK;
@@ -1075,10 +1071,10 @@ int cmd_crash(int argc, const char **argv)
 			char *abs = path_absolute(words.v[0]);
 			size_t k;
 
-			add_quoted(&sb, abs);
+			strbuf_add_shell_quoted(&sb, abs);
 			for (k = 1; k < words.nr; k++) {
 				strbuf_addch(&sb, ' ');
-				add_quoted(&sb, words.v[k]);
+				strbuf_add_shell_quoted(&sb, words.v[k]);
 			}
 			free(abs);
 			o.verify = abs_verify = strbuf_detach(&sb, NULL);
@@ -1121,6 +1117,14 @@ int cmd_crash(int argc, const char **argv)
 	fflush(stdout);
 
 	ret = record(&o, &rec);
+	if (ret == -3) {
+		if (!o.keep_all)
+			remove_recursive(o.work);
+		warning("interrupted by SIG%s during the record run",
+			signal_name(run_command_interrupted()));
+		ret = EXIT_INTERRUPTED;
+		goto out;
+	}
 	if (ret < 0) {
 		if (!o.keep_all && ret != -2)
 			remove_recursive(o.work);

@@ -17,6 +17,7 @@
 #include "json.h"
 #include "parse-options.h"
 #include "path.h"
+#include "regex.h"
 #include "rng.h"
 #include "run-command.h"
 #include "slate.h"
@@ -24,37 +25,38 @@
 #include "strbuf.h"
 #include "strvec.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
+#include <fcntl.h>
 #include <limits.h>
-#include <pcre2.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define STATUS_EVERY_NS (5 * NS_PER_SEC)
 /* Output matched against --failure/--ignore: the last this many bytes. */
-#define MATCH_TAIL (16 * 1024 * 1024)
+#define MATCH_TAIL	(16 * 1024 * 1024)
 #define MAX_CONCURRENCY 1024
 /* An option's value before parsing: "not given" (0 is an error). */
 #define NOT_GIVEN ULLONG_MAX
 
-#define FREE_AND_NULL(p) \
-	do {                \
-		free(p);    \
-		(p) = NULL; \
+#define FREE_AND_NULL(p)                                                       \
+	do {                                                                   \
+		free(p);                                                       \
+		(p) = NULL;                                                    \
 	} while (0)
 
 struct loop_config {
 	int concurrency;
-	unsigned long long stop_after; /* per slot; 0: no bound */
-	unsigned long long count;      /* in total; 0: no bound */
-	int64_t duration_ns;	       /* 0: no bound */
+	unsigned long long stop_after;	 /* per slot; 0: no bound */
+	unsigned long long count;	 /* in total; 0: no bound */
+	int64_t duration_ns;		 /* 0: no bound */
 	unsigned long long max_failures; /* 0: never stop on failure */
-	bool keep_success, halt_now, quiet, json;
+	int keep_success, quiet, json;	 /* ints: OPT_BOOL stores an int */
+	bool halt_now;
 	int64_t timeout_ns; /* 0: none */
 	const char *failure_src, *ignore_src;
-	pcre2_code *failure_re, *ignore_re;
+	struct regex failure_re, ignore_re;
+	bool has_failure_re, has_ignore_re;
 	const char *slate_spec, *cwd, *workdir;
-	const char *prefix;		  /* "ordeal" / "gocrash" */
+	const char *prefix;		       /* "ordeal" / "gocrash" */
 	const char *stdout_name, *stderr_name; /* in the run's dir */
 	struct strvec env;
 	uint64_t seed;
@@ -72,9 +74,19 @@ struct loop_slot {
 	unsigned long long attempts; /* started by this slot */
 	uint64_t seed;
 	char *out_path, *err_path;
+	/*
+	 * stdout/stderr of the slot's reused run dir, kept open between
+	 * runs and emptied after each (-1: open them afresh).  Opening,
+	 * truncating and closing two files per run was a tenth of a fast
+	 * run's cost.
+	 */
+	int out_fd, err_fd;
 	bool busy;
 	bool halted; /* killed by --halt now, not a result */
-	bool done;   /* this slot's budget is used up */
+	/* The thread's failure as gocrash words it ("" while none). */
+	char gocrash_result[64];
+	bool was_interrupted; /* its last run was killed by us */
+	bool done;	      /* this slot's budget is used up */
 };
 
 struct loop {
@@ -82,82 +94,48 @@ struct loop {
 	struct slate slate;
 	struct loop_slot *slots;
 	int64_t start_ns, next_status_ns;
-	unsigned long long started, finished, passed, failed, skipped,
-		ignored, interrupted;
+	unsigned long long started, finished, passed, failed, skipped, ignored,
+		interrupted;
 	struct stats_hist hist;
 	struct stats_groups groups;
 	bool stopping;
 	bool fatal; /* stopped by an error, not a result */
 	char *first_failure_dir;
-	char *first_failure_gocrash; /* "exited with code 1", as gocrash */
 	int first_failure_thread;
 	unsigned long long first_failure_run;
 	bool have_failure;
 	char *start_dir_abs; /* none slate: the --cwd directory */
+	int devnull;	     /* every run's stdin, opened once */
 };
 
-static pcre2_code *compile_re(const char *src, const char *what)
+static int compile_re(struct regex *re, const char *src, const char *what)
 {
-	int errcode;
-	PCRE2_SIZE erroff;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-				       PCRE2_MULTILINE | PCRE2_UTF |
-				       PCRE2_MATCH_INVALID_UTF,
-				       &errcode, &erroff, NULL);
+	char *err = NULL;
 
-	if (!re) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(errcode, msg, sizeof(msg));
-		error("%s: bad regular expression '%s' at offset %zu: %s",
-		      what, src, (size_t)erroff, (char *)msg);
+	if (regex_compile(re, src, REGEX_MULTILINE, &err) < 0) {
+		error("%s: %s", what, err);
+		free(err);
+		return -1;
 	}
-	return re;
-}
-
-static bool re_matches(pcre2_code *re, const struct strbuf *text)
-{
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-	int rc = pcre2_match(re, (PCRE2_SPTR)text->buf, text->len, 0, 0, md,
-			     NULL);
-
-	pcre2_match_data_free(md);
-	return rc >= 0;
+	return 0;
 }
 
 /* Whether either output file matches `re` (in its last MATCH_TAIL). */
-static bool output_matches(pcre2_code *re, const struct loop_slot *s)
+static bool output_matches(const struct regex *re, const struct loop_slot *s)
 {
 	struct strbuf text = STRBUF_INIT;
 	bool hit = false;
-	const char *paths[2] = { s->out_path, s->err_path };
+	const char *paths[2] = {s->out_path, s->err_path};
 
 	for (int i = 0; i < 2 && !hit; i++) {
 		strbuf_reset(&text);
-		if (strbuf_read_file_tail(&text, paths[i], MATCH_TAIL,
-					  NULL) >= 0)
-			hit = re_matches(re, &text);
+		if (strbuf_read_file_tail(&text, paths[i], MATCH_TAIL, NULL) >=
+		    0)
+			hit = regex_match(re, text.buf, text.len, NULL, NULL) >
+			      0;
 	}
 	strbuf_release(&text);
 	return hit;
-}
-
-/* Quote a word for a POSIX shell when it needs it. */
-static void add_shell_word(struct strbuf *sb, const char *w)
-{
-	if (*w && !w[strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-			    "TUVWXYZ0123456789-_./=:,+@%")]) {
-		strbuf_addstr(sb, w);
-		return;
-	}
-	strbuf_addch(sb, '\'');
-	for (; *w; w++) {
-		if (*w == '\'')
-			strbuf_addstr(sb, "'\\''");
-		else
-			strbuf_addch(sb, *w);
-	}
-	strbuf_addch(sb, '\'');
 }
 
 static uint64_t run_seed(uint64_t seed, int thread, unsigned long long run)
@@ -174,7 +152,7 @@ static void reproduce_command(struct strbuf *sb, const struct loop *L,
 	if (c->gocrash) {
 		/* all.bash takes no seed; the clone is the evidence. */
 		strbuf_addstr(sb, "cd ");
-		add_shell_word(sb, L->first_failure_dir ? L->first_failure_dir
+		strbuf_add_shell_quoted(sb, L->first_failure_dir ? L->first_failure_dir
 							: ".");
 		strbuf_addstr(sb, "/goroot/src && bash ./all.bash");
 		return;
@@ -183,15 +161,15 @@ static void reproduce_command(struct strbuf *sb, const struct loop *L,
 		    (unsigned long long)c->seed, thread, run);
 	if (c->slate_spec && strcmp(c->slate_spec, "none")) {
 		strbuf_addstr(sb, " --slate ");
-		add_shell_word(sb, c->slate_spec);
+		strbuf_add_shell_quoted(sb, c->slate_spec);
 	}
 	if (c->cwd) {
 		strbuf_addstr(sb, " --cwd ");
-		add_shell_word(sb, c->cwd);
+		strbuf_add_shell_quoted(sb, c->cwd);
 	}
 	if (c->workdir) {
 		strbuf_addstr(sb, " --workdir ");
-		add_shell_word(sb, c->workdir);
+		strbuf_add_shell_quoted(sb, c->workdir);
 	}
 	if (c->timeout_ns != 10 * 60 * NS_PER_SEC) {
 		strbuf_addstr(sb, " --timeout ");
@@ -202,19 +180,19 @@ static void reproduce_command(struct strbuf *sb, const struct loop *L,
 	}
 	for (size_t i = 0; i < c->env.nr; i++) {
 		strbuf_addstr(sb, " --env ");
-		add_shell_word(sb, c->env.v[i]);
+		strbuf_add_shell_quoted(sb, c->env.v[i]);
 	}
 	strbuf_addstr(sb, " --");
 	for (const char **a = c->argv; *a; a++) {
 		strbuf_addch(sb, ' ');
-		add_shell_word(sb, *a);
+		strbuf_add_shell_quoted(sb, *a);
 	}
 }
 
-static void log_line(struct loop *L, const struct loop_slot *s,
-		     const char *fmt, ...) PRINTF_LIKE(3, 4);
-static void log_line(struct loop *L, const struct loop_slot *s,
-		     const char *fmt, ...)
+static void log_line(struct loop *L, const struct loop_slot *s, const char *fmt,
+		     ...) PRINTF_LIKE(3, 4);
+static void log_line(struct loop *L, const struct loop_slot *s, const char *fmt,
+		     ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -236,8 +214,9 @@ static void log_line(struct loop *L, const struct loop_slot *s,
 static void status_line(struct loop *L, int64_t now)
 {
 	struct strbuf sb = STRBUF_INIT;
-	double pct = L->finished ? 100.0 * (double)L->failed /
-				   (double)L->finished : 0.0;
+	double pct = L->finished
+			     ? 100.0 * (double)L->failed / (double)L->finished
+			     : 0.0;
 	int active = 0;
 
 	if (L->c->quiet)
@@ -245,9 +224,11 @@ static void status_line(struct loop *L, int64_t now)
 	for (int i = 0; i < L->c->concurrency; i++)
 		active += L->slots[i].busy;
 	duration_format(&sb, (now - L->start_ns) / NS_PER_SEC * NS_PER_SEC);
-	strbuf_addf(&sb, ": %llu runs so far, %llu failure%s (%.2f%%), "
-		    "%d active\n", L->finished, L->failed,
-		    L->failed == 1 ? "" : "s", pct, active);
+	strbuf_addf(&sb,
+		    ": %llu runs so far, %llu failure%s (%.2f%%), "
+		    "%d active\n",
+		    L->finished, L->failed, L->failed == 1 ? "" : "s", pct,
+		    active);
 	fwrite(sb.buf, 1, sb.len, stderr);
 	fflush(stderr);
 	strbuf_release(&sb);
@@ -262,6 +243,36 @@ static char *run_start_dir(const struct loop *L, const struct slate_run *r)
 	return L->start_dir_abs ? xstrdup(L->start_dir_abs) : NULL;
 }
 
+static void close_slot_files(struct loop_slot *s)
+{
+	if (s->out_fd >= 0)
+		close(s->out_fd);
+	if (s->err_fd >= 0)
+		close(s->err_fd);
+	s->out_fd = s->err_fd = -1;
+}
+
+/* Empty a kept-open output file for the slot's next run; -1 on error. */
+static int reset_output(int fd)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+
+	if (end < 0)
+		return -1;
+	if (!end)
+		return 0;
+	if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	return 0;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
 /* Start the next run in slot `s`; -1 stops the loop (fatal). */
 static int start_run(struct loop *L, struct loop_slot *s)
 {
@@ -270,19 +281,19 @@ static int start_run(struct loop *L, struct loop_slot *s)
 	unsigned long long attempt = s->attempts;
 	char *start_dir;
 
-	if (slate_run_create(&L->slate, &s->run, s->thread,
-			     (int)attempt) < 0) {
+	if (slate_run_create(&L->slate, &s->run, s->thread, (int)attempt) < 0) {
 		slate_run_clear(&s->run);
 		return error("cannot make the slate for thread %d attempt "
-			     "%llu: the loop stops here%s", s->thread, attempt,
-			     L->finished ? "; the evidence so far is kept" :
-			     "");
+			     "%llu: the loop stops here%s",
+			     s->thread, attempt,
+			     L->finished ? "; the evidence so far is kept"
+					 : "");
 	}
 	s->attempts++;
 	L->started++;
 	s->seed = run_seed(c->seed, s->thread, attempt);
-	s->out_path = path_join(s->run.dir, c->stdout_name);
-	s->err_path = path_join(s->run.dir, c->stderr_name);
+	s->out_path = path_join(s->run.live_dir, c->stdout_name);
+	s->err_path = path_join(s->run.live_dir, c->stderr_name);
 
 	child_process_init(cp);
 	for (const char **a = c->argv; *a; a++)
@@ -302,11 +313,33 @@ static int start_run(struct loop *L, struct loop_slot *s)
 	strvec_pushf(&cp->env, "ORDEAL_SEED=%llu", (unsigned long long)s->seed);
 	strvec_pushf(&cp->env, "ORDEAL_RUN=%llu", attempt);
 	strvec_pushf(&cp->env, "ORDEAL_THREAD=%d", s->thread);
-	cp->in = CHILD_NULL;
-	cp->out = CHILD_FILE;
-	cp->out_path = s->out_path;
-	cp->err = CHILD_FILE;
-	cp->err_path = s->err_path;
+	if (L->devnull >= 0) {
+		cp->in = CHILD_FD;
+		cp->in_fd = L->devnull;
+	} else {
+		cp->in = CHILD_NULL;
+	}
+	if (s->run.reused_dir && s->out_fd < 0) {
+		s->out_fd =
+			open(s->out_path,
+			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		s->err_fd =
+			open(s->err_path,
+			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (s->out_fd < 0 || s->err_fd < 0)
+			close_slot_files(s);
+	}
+	if (s->out_fd >= 0) {
+		cp->out = CHILD_FD;
+		cp->out_fd = s->out_fd;
+		cp->err = CHILD_FD;
+		cp->err_fd = s->err_fd;
+	} else {
+		cp->out = CHILD_FILE;
+		cp->out_path = s->out_path;
+		cp->err = CHILD_FILE;
+		cp->err_path = s->err_path;
+	}
 	cp->timeout_ns = c->timeout_ns;
 	cp->data = s;
 	if (s->run.pre_exec) {
@@ -323,20 +356,36 @@ static int start_run(struct loop *L, struct loop_slot *s)
 		log_line(L, s, "start (see %s)", s->out_path);
 	else
 		log_line(L, s, "start (see %s)", s->run.dir);
+	if (!s->run.pre_exec && start_dir && !is_dir(start_dir)) {
+		/* Else chdir fails in the child and looks like ENOENT. */
+		error("cannot start the run in '%s': no such directory in the "
+		      "slate%s",
+		      start_dir, c->cwd ? " (see --cwd)" : "");
+		cp->result.spawn_errno = 0;
+		goto failed;
+	}
 	if (start_command(cp) < 0) {
 		struct strbuf why = STRBUF_INIT;
 
 		run_result_describe(&why, &cp->result);
-		if (cp->result.spawn_errno == ENOENT)
+		if (s->run.pre_exec)
+			error("cannot start the run: making the %s slate in "
+			      "the "
+			      "child or running '%s' failed: %s",
+			      slate_backend(&L->slate), c->argv[0],
+			      strerror(cp->result.spawn_errno));
+		else if (cp->result.spawn_errno == ENOENT)
 			error("cannot run '%s': %s%s", c->argv[0], why.buf,
-			      strchr(c->argv[0], '/') ? "" :
-			      " (not found on PATH)");
+			      strchr(c->argv[0], '/') ? ""
+						      : " (not found on PATH)");
 		else
 			error("cannot run '%s': %s", c->argv[0], why.buf);
 		strbuf_release(&why);
+	failed:
 		s->busy = false;
 		L->started--;
 		slate_run_discard(&L->slate, &s->run);
+		close_slot_files(s);
 		slate_run_clear(&s->run);
 		child_process_clear(cp);
 		FREE_AND_NULL(s->out_path);
@@ -403,8 +452,10 @@ static void write_result_json(struct loop *L, struct loop_slot *s,
 	char *path = path_join(s->run.dir, "result.json");
 	struct strbuf extra = STRBUF_INIT;
 
-	strbuf_addf(&extra, "\"thread\": %d,\n  \"run\": %llu,\n  "
-		    "\"verdict\": ", s->thread, s->attempts - 1);
+	strbuf_addf(&extra,
+		    "\"thread\": %d,\n  \"run\": %llu,\n  "
+		    "\"verdict\": ",
+		    s->thread, s->attempts - 1);
 	json_quote(&extra, verdict, strlen(verdict));
 	strbuf_addstr(&extra, ",\n  \"slate\": ");
 	json_quote(&extra, slate_backend(&L->slate),
@@ -422,6 +473,14 @@ static void write_result_json(struct loop *L, struct loop_slot *s,
 	strbuf_release(&extra);
 }
 
+/* Keep the run's slate and evidence dir (before writing result.json:
+ * the dir may only get its final name here). */
+static void keep_slot(struct loop *L, struct loop_slot *s, const char *why)
+{
+	if (slate_run_keep(&L->slate, &s->run, why) < 0)
+		L->fatal = L->stopping = true;
+}
+
 /* Clean up a slot after its run: keep or discard, then reset. */
 static void release_slot(struct loop *L, struct loop_slot *s, bool keep,
 			 const char *why)
@@ -432,6 +491,10 @@ static void release_slot(struct loop *L, struct loop_slot *s, bool keep,
 	} else if (slate_run_discard(&L->slate, &s->run) < 0) {
 		L->fatal = L->stopping = true;
 	}
+	/* The open outputs serve the next run only if the dir is reused. */
+	if (keep || !s->run.reused_dir || s->out_fd < 0 ||
+	    reset_output(s->out_fd) < 0 || reset_output(s->err_fd) < 0)
+		close_slot_files(s);
 	slate_run_clear(&s->run);
 	child_process_clear(&s->cp);
 	FREE_AND_NULL(s->out_path);
@@ -452,37 +515,46 @@ static void finish_run(struct loop *L, struct loop_slot *s)
 	if (s->halted || r->interrupted) {
 		/* Killed by us: not a result either way. */
 		L->interrupted++;
-		if (c->keep_success)
+		s->was_interrupted = true;
+		if (c->keep_success) {
+			keep_slot(L, s, "interrupted");
 			write_result_json(L, s, "interrupted");
+		}
 		release_slot(L, s, c->keep_success, "interrupted");
 		strbuf_release(&desc);
 		return;
 	}
 	run_result_describe(&desc, r);
 	failed = !run_result_passed(r) && !run_result_skipped(r);
-	if (failed && c->failure_re && !output_matches(c->failure_re, s))
+	if (failed && c->has_failure_re && !output_matches(&c->failure_re, s))
 		failed = false; /* --failure: only matching output fails */
-	else if (failed && c->ignore_re && output_matches(c->ignore_re, s))
+	else if (failed && c->has_ignore_re && output_matches(&c->ignore_re, s))
 		failed = false, L->ignored++;
 	L->finished++;
 	stats_hist_add(&L->hist, r->duration_ns);
 	if (failed) {
 		L->failed++;
 		verdict = "failed";
-		stats_failure_signature(&sig, r->timed_out ? "timed out" :
-					desc.buf, s->err_path, s->out_path);
+		stats_failure_signature(&sig,
+					r->timed_out ? "timed out" : desc.buf,
+					s->err_path, s->out_path);
 		stats_groups_add(&L->groups, sig.buf, s->run.dir);
 		if (!L->have_failure) {
 			L->have_failure = true;
 			L->first_failure_dir = xstrdup(s->run.dir);
 			L->first_failure_thread = s->thread;
 			L->first_failure_run = s->attempts - 1;
-			L->first_failure_gocrash = r->exited ?
-				xstrfmt("exited with code %d", r->exit_code) :
-				r->signal ? xstrfmt("terminated by signal %d",
-						    r->signal) :
-				xstrdup(desc.buf);
 		}
+		/* How gocrash ends this thread's line. */
+		if (r->exited)
+			snprintf(s->gocrash_result, sizeof(s->gocrash_result),
+				 "exited with code %d", r->exit_code);
+		else if (r->signal)
+			snprintf(s->gocrash_result, sizeof(s->gocrash_result),
+				 "terminated by signal %d", r->signal);
+		else
+			snprintf(s->gocrash_result, sizeof(s->gocrash_result),
+				 "%s", desc.buf);
 	} else if (run_result_skipped(r)) {
 		L->skipped++;
 		verdict = "skipped";
@@ -496,9 +568,8 @@ static void finish_run(struct loop *L, struct loop_slot *s)
 			log_line(L, s, "FAILED: %s (see %s)", desc.buf,
 				 s->run.dir);
 		else
-			log_line(L, s, "FAILED: %s after %s (see %s)",
-				 desc.buf, duration_str(r->duration_ns),
-				 s->run.dir);
+			log_line(L, s, "FAILED: %s after %s (see %s)", desc.buf,
+				 duration_str(r->duration_ns), s->run.dir);
 	} else if (!c->gocrash) {
 		if (keep)
 			log_line(L, s, "%s after %s (see %s)", verdict,
@@ -507,8 +578,10 @@ static void finish_run(struct loop *L, struct loop_slot *s)
 			log_line(L, s, "%s after %s", verdict,
 				 duration_str(r->duration_ns));
 	}
-	if (keep)
+	if (keep) {
+		keep_slot(L, s, verdict);
 		write_result_json(L, s, verdict);
+	}
 	if (c->json)
 		json_run_line(L, s, verdict, desc.buf, failed ? sig.buf : NULL,
 			      keep);
@@ -656,7 +729,8 @@ static void print_summary(struct loop *L)
 	strbuf_addf(&sb, "\n%llu run%s in ", L->finished,
 		    L->finished == 1 ? "" : "s");
 	duration_format(&sb, clock_now_ns() - L->start_ns);
-	strbuf_addf(&sb, ", %llu failed: failure rate %.2f%% "
+	strbuf_addf(&sb,
+		    ", %llu failed: failure rate %.2f%% "
 		    "(95%% confidence %.2f%%..%.2f%%), seed %llu\n",
 		    L->failed, rate, 100.0 * lo, 100.0 * hi,
 		    (unsigned long long)c->seed);
@@ -675,9 +749,10 @@ static void print_summary(struct loop *L)
 		strbuf_addf(&sb, "ignored: %llu failure%s matching --ignore\n",
 			    L->ignored, L->ignored == 1 ? "" : "s");
 	if (L->interrupted)
-		strbuf_addf(&sb, "interrupted: %llu run%s killed before "
-			    "they ended\n", L->interrupted,
-			    L->interrupted == 1 ? "" : "s");
+		strbuf_addf(&sb,
+			    "interrupted: %llu run%s killed before "
+			    "they ended\n",
+			    L->interrupted, L->interrupted == 1 ? "" : "s");
 	if (L->groups.nr) {
 		strbuf_addstr(&sb, "failures by signature:\n");
 		for (size_t i = 0; i < L->groups.nr; i++)
@@ -709,13 +784,16 @@ static void print_gocrash_results(struct loop *L)
 	for (int i = 0; i < L->c->concurrency; i++) {
 		struct loop_slot *s = &L->slots[i];
 		/* gocrash counts the runs that passed before the end. */
-		bool bad = L->have_failure && L->first_failure_thread == i;
-		unsigned long long tries = s->attempts - (bad ? 1 : 0);
+		bool bad = s->gocrash_result[0] != '\0';
+		unsigned long long tries =
+			s->attempts - (bad || s->was_interrupted ? 1 : 0);
 
 		printf("thread %d: %llu tries, result = ", s->thread, tries);
-		if (bad)
+		if (s->was_interrupted)
+			printf("interrupted\n");
+		else if (bad)
 			printf("command failed: \"bash\" \"./all.bash\": %s\n",
-			       L->first_failure_gocrash);
+			       s->gocrash_result);
 		else
 			printf("ok\n");
 	}
@@ -736,7 +814,8 @@ static int check_start_dir(struct loop *L)
 	if (c->cwd[0] == '/' || !strcmp(c->cwd, "..") ||
 	    !strncmp(c->cwd, "../", 3) || strstr(c->cwd, "/../"))
 		return error("--cwd '%s' must be a relative path inside the "
-			     "slate", c->cwd);
+			     "slate",
+			     c->cwd);
 	if (L->slate.ops && strcmp(slate_backend(&L->slate), "none") &&
 	    strcmp(slate_backend(&L->slate), "zfs") && src) {
 		dir = path_join(src, c->cwd);
@@ -748,7 +827,8 @@ static int check_start_dir(struct loop *L)
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		ret = error("--cwd: '%s' is not a directory in the slate "
-			    "('%s')", c->cwd, dir);
+			    "('%s')",
+			    c->cwd, dir);
 	free(dir);
 	return ret;
 }
@@ -767,7 +847,8 @@ static int loop_main(struct loop_config *c)
 		return EXIT_USAGE;
 	if (c->gocrash && L.slate.source && !strchr(L.slate.source, '@')) {
 		error("bad syntax for snapshot name (missing '@'): '%s' "
-		      "(expected POOL/DATASET@SNAPSHOT)", L.slate.source);
+		      "(expected POOL/DATASET@SNAPSHOT)",
+		      L.slate.source);
 		slate_close(&L.slate);
 		return EXIT_USAGE;
 	}
@@ -790,28 +871,31 @@ static int loop_main(struct loop_config *c)
 		printf("using snapshot:  %s\n", L.slate.source);
 		printf("working dataset: %s\n", L.slate.work_dataset);
 		printf("concurrency:     %d\n", c->concurrency);
-		printf("save results:    %s\n", c->keep_success ?
-		       "for all runs" : "for failed runs only");
+		printf("save results:    %s\n",
+		       c->keep_success ? "for all runs"
+				       : "for failed runs only");
 		if (c->stop_after)
 			printf("stop:            after all threads do %llu "
-			       "run%s\n", c->stop_after,
-			       c->stop_after == 1 ? "" : "s");
+			       "run%s\n",
+			       c->stop_after, c->stop_after == 1 ? "" : "s");
 		else
 			printf("stop:            after any run fails\n");
 		printf("\ncreated zfs dataset \"%s\"\n", L.slate.work_dataset);
 		fflush(stdout);
 	} else if (!c->quiet) {
-		fprintf(stderr, "ordeal loop: seed %llu, slate %s, "
+		fprintf(stderr,
+			"ordeal loop: seed %llu, slate %s, "
 			"concurrency %d, evidence in %s\n",
-			(unsigned long long)c->seed,
-			slate_backend(&L.slate), c->concurrency,
-			L.slate.work);
+			(unsigned long long)c->seed, slate_backend(&L.slate),
+			c->concurrency, L.slate.work);
 	}
 
+	L.devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	L.slots = xcalloc((size_t)c->concurrency, sizeof(*L.slots));
 	for (int i = 0; i < c->concurrency; i++) {
-		L.slots[i].thread = c->replay_thread >= 0 ? c->replay_thread
-							  : i;
+		L.slots[i].out_fd = L.slots[i].err_fd = -1;
+		L.slots[i].thread =
+			c->replay_thread >= 0 ? c->replay_thread : i;
 		if (c->replay_thread >= 0)
 			L.slots[i].attempts = (unsigned long long)c->replay_run;
 	}
@@ -873,8 +957,9 @@ static int loop_main(struct loop_config *c)
 		while (cp) {
 			finish_run(&L, cp->data);
 			/* Collect whatever else ended, without waiting. */
-			cp = run_command_interrupted() ? NULL :
-			     run_command_wait_any(0);
+			cp = run_command_interrupted()
+				     ? NULL
+				     : run_command_wait_any(0);
 		}
 	}
 
@@ -890,13 +975,15 @@ static int loop_main(struct loop_config *c)
 		/* Slots whose slate was made but whose run never started. */
 		for (int i = 0; i < c->concurrency; i++)
 			if (L.slots[i].busy)
-				release_slot(&L, &L.slots[i],
-					     c->keep_success, "interrupted");
+				release_slot(&L, &L.slots[i], c->keep_success,
+					     "interrupted");
 		if (!c->quiet)
-			fprintf(stderr, "ordeal: interrupted by signal %s: "
+			fprintf(stderr,
+				"ordeal: interrupted by signal %s: "
 				"stopped\n",
-				signal_name(run_command_interrupted()) ?
-				signal_name(run_command_interrupted()) : "?");
+				signal_name(run_command_interrupted())
+					? signal_name(run_command_interrupted())
+					: "?");
 	}
 	/* Anything a run left behind that escaped its group. */
 	run_command_kill_all();
@@ -917,10 +1004,12 @@ static int loop_main(struct loop_config *c)
 	for (int i = 0; i < c->concurrency; i++) {
 		slate_run_clear(&L.slots[i].run);
 		child_process_clear(&L.slots[i].cp);
+		close_slot_files(&L.slots[i]);
 	}
+	if (L.devnull >= 0)
+		close(L.devnull);
 	free(L.slots);
 	free(L.first_failure_dir);
-	free(L.first_failure_gocrash);
 	free(L.start_dir_abs);
 	stats_groups_clear(&L.groups);
 	slate_close(&L.slate);
@@ -946,10 +1035,8 @@ static void loop_config_init(struct loop_config *c)
 static void loop_config_release(struct loop_config *c)
 {
 	strvec_clear(&c->env);
-	if (c->failure_re)
-		pcre2_code_free(c->failure_re);
-	if (c->ignore_re)
-		pcre2_code_free(c->ignore_re);
+	regex_release(&c->failure_re);
+	regex_release(&c->ignore_re);
 }
 
 static const char *const loop_usage[] = {
@@ -997,8 +1084,7 @@ int cmd_loop(int argc, const char **argv)
 		OPT_STRING(0, "seed", &seed_str, "n", "replay this seed"),
 		OPT_STRING(0, "replay", &replay, "t:r",
 			   "run only thread t's attempt r (with --seed)"),
-		OPT_BOOL('q', "quiet", &c.quiet,
-			 "no per-run or status lines"),
+		OPT_BOOL('q', "quiet", &c.quiet, "no per-run or status lines"),
 		OPT_BOOL(0, "json", &c.json,
 			 "one JSON object per finished run on stdout"),
 		OPT_END(),
@@ -1020,8 +1106,8 @@ int cmd_loop(int argc, const char **argv)
 		goto out;
 	}
 	if (!c.stop_after || !c.count) {
-		error("--%s must be at least 1", !c.count ? "count" :
-		      "stop-after");
+		error("--%s must be at least 1",
+		      !c.count ? "count" : "stop-after");
 		goto out;
 	}
 	if (c.stop_after == NOT_GIVEN)
@@ -1039,12 +1125,16 @@ int cmd_loop(int argc, const char **argv)
 			goto out;
 		}
 	}
-	if (c.failure_src &&
-	    !(c.failure_re = compile_re(c.failure_src, "--failure")))
-		goto out;
-	if (c.ignore_src &&
-	    !(c.ignore_re = compile_re(c.ignore_src, "--ignore")))
-		goto out;
+	if (c.failure_src) {
+		if (compile_re(&c.failure_re, c.failure_src, "--failure") < 0)
+			goto out;
+		c.has_failure_re = true;
+	}
+	if (c.ignore_src) {
+		if (compile_re(&c.ignore_re, c.ignore_src, "--ignore") < 0)
+			goto out;
+		c.has_ignore_re = true;
+	}
 	if (seed_str) {
 		if (rng_seed_parse(seed_str, &c.seed) < 0) {
 			error("--seed expects a number, not '%s'", seed_str);
@@ -1063,7 +1153,8 @@ int cmd_loop(int argc, const char **argv)
 		if (t < 0 || t >= MAX_CONCURRENCY || r < 0 || *end ||
 		    r > INT32_MAX) {
 			error("--replay expects THREAD:RUN (e.g. 0:17), not "
-			      "'%s'", replay);
+			      "'%s'",
+			      replay);
 			goto out;
 		}
 		if (!seed_str) {
@@ -1093,7 +1184,7 @@ int cmd_gocrash(int argc, const char **argv)
 {
 	struct loop_config c;
 	unsigned long long concurrency = 2;
-	static const char *all_bash[] = { "bash", "./all.bash", NULL };
+	static const char *all_bash[] = {"bash", "./all.bash", NULL};
 	char *spec;
 	int ret;
 	struct option opts[] = {
@@ -1111,9 +1202,10 @@ int cmd_gocrash(int argc, const char **argv)
 	loop_config_init(&c);
 	argc = parse_options(argc, argv, opts, gocrash_usage, 0);
 	if (argc != 1) {
-		error(argc ? "gocrash takes one snapshot, not %d arguments" :
-		      "missing <SNAPSHOT>: a ZFS snapshot for a dataset "
-		      "containing \"goroot\" (POOL/DS@SNAP)", argc);
+		error(argc ? "gocrash takes one snapshot, not %d arguments"
+			   : "missing <SNAPSHOT>: a ZFS snapshot for a dataset "
+			     "containing \"goroot\" (POOL/DS@SNAP)",
+		      argc);
 		loop_config_release(&c);
 		return EXIT_USAGE;
 	}
@@ -1132,7 +1224,8 @@ int cmd_gocrash(int argc, const char **argv)
 		c.stop_after = 0;
 	if (!strchr(argv[0], '@')) {
 		error("bad syntax for snapshot name (missing '@'): '%s' "
-		      "(expected POOL/DATASET@SNAPSHOT)", argv[0]);
+		      "(expected POOL/DATASET@SNAPSHOT)",
+		      argv[0]);
 		loop_config_release(&c);
 		return EXIT_USAGE;
 	}

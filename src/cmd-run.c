@@ -890,7 +890,9 @@ int cmd_run(int argc, const char **argv)
 		o.jobs = default_jobs();
 
 	run_command_init();
+	run_command_exit_on_interrupt(true);
 	built = build_suite(&r, argv, argc);
+	run_command_exit_on_interrupt(false);
 	if (built < 0) {
 		runner_clear(&r);
 		return EXIT_USAGE;

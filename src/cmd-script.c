@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "parse-options.h"
 #include "path.h"
+#include "report.h"
 #include "run-command.h"
 #include "script/engine.h"
 #include "script/script.h"
@@ -158,6 +159,15 @@ static void print_job(struct job *j, int *failed)
 		(*failed)++;
 }
 
+/*
+ * The log holds the commands' output as they wrote it: make it safe for a
+ * terminal (escape sequences, NUL, BEL, invalid UTF-8 become U+FFFD).
+ */
+static void add_log(struct strbuf *out, const struct strbuf *log)
+{
+	report_printable(out, log->buf, log->len, true);
+}
+
 static void format_result(struct strbuf *out, const char *name,
 			  const struct script_result *res,
 			  const struct script_options *opts, bool quiet)
@@ -170,14 +180,14 @@ static void format_result(struct strbuf *out, const char *name,
 	switch (res->status) {
 	case SCRIPT_PASS:
 		if (opts->verbose || opts->keep_work)
-			strbuf_addbuf(out, &res->log);
+			add_log(out, &res->log);
 		if (!quiet)
 			strbuf_addf(out, "%s %s (%s)\n", verdict("PASS", "32"),
 				    name, t);
 		break;
 	case SCRIPT_SKIP:
 		if (opts->verbose || opts->keep_work)
-			strbuf_addbuf(out, &res->log);
+			add_log(out, &res->log);
 		if (quiet) {
 			/* the reason, for a parent such as `ordeal run` */
 			const char *s = strstr(res->log.buf, "SKIP: ");
@@ -199,7 +209,7 @@ static void format_result(struct strbuf *out, const char *name,
 					    ? verdict("FAIL", "31")
 					    : verdict("INTERRUPTED", "31"),
 				    name, t);
-		strbuf_addbuf(out, &res->log);
+		add_log(out, &res->log);
 		break;
 	}
 }
@@ -215,6 +225,37 @@ static int status_code(enum script_status s)
 		return W_INTR;
 	default:
 		return W_FAIL;
+	}
+}
+
+static void exit_interrupted(int sig UNUSED)
+{
+	_exit(EXIT_INTERRUPTED);
+}
+
+/*
+ * While reading the scripts: an interrupt exits 130 at once (even when
+ * a shell started us in the background with SIGINT ignored, as
+ * run_command_init does; an ignored SIGHUP, nohup, stays ignored).  The
+ * old dispositions come back after.
+ */
+static void reading_signals(bool on)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static struct sigaction old[ARRAY_SIZE(sigs)];
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = exit_interrupted;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		if (!on) {
+			sigaction(sigs[i], &old[i], NULL);
+			continue;
+		}
+		sigaction(sigs[i], NULL, &old[i]);
+		if (sigs[i] != SIGHUP || old[i].sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
 	}
 }
 
@@ -422,20 +463,32 @@ int cmd_script(int argc, const char **argv)
 	}
 	js = xcalloc(files.nr + 1, sizeof(*js));
 	nr = 0;
+	/*
+	 * Read every script now, before anything starts: stdin or a file
+	 * that is a pipe (`<(gen)`) may never end, and an interrupt while
+	 * we wait for it must still exit 130 (nothing to clean up yet).
+	 */
+	reading_signals(true);
 	for (size_t i = 0; i < files.nr; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
 		if (strcmp(files.v[i], "-") && !run_selected(&run, files.v[i]))
 			continue;
 		js[nr].path = xstrdup(files.v[i]);
 		js[nr].out_fd = -1;
 		strbuf_init(&js[nr].text, 0);
 		if (!strcmp(files.v[i], "-")) {
-			struct strbuf sb = STRBUF_INIT;
 			if (strbuf_read_fd(&sb, 0, 0) < 0)
 				die_errno("cannot read the script from stdin");
 			js[nr].data = strbuf_detach(&sb, &js[nr].len);
+		} else if (strbuf_read_file(&sb, files.v[i], 0) >= 0) {
+			js[nr].data = strbuf_detach(&sb, &js[nr].len);
+		} else {
+			strbuf_release(&sb); /* run_job reports it */
 		}
 		nr++;
 	}
+	reading_signals(false);
 
 	if (jobs == 1 || nr <= 1) {
 		run_command_init();

@@ -743,30 +743,12 @@ static void on_reduce(void *ctx, const size_t *seq, size_t n, unsigned k)
 	sh->best_n = n;
 }
 
-/* Quote a word for a POSIX shell when it needs it. */
-static void add_shell_word(struct strbuf *sb, const char *w)
-{
-	if (*w && !w[strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
-			       "RSTUVWXYZ0123456789_-./=:,+@%")]) {
-		strbuf_addstr(sb, w);
-		return;
-	}
-	strbuf_addch(sb, '\'');
-	for (; *w; w++) {
-		if (*w == '\'')
-			strbuf_addstr(sb, "'\\''");
-		else
-			strbuf_addch(sb, *w);
-	}
-	strbuf_addch(sb, '\'');
-}
-
 static void add_option(struct strbuf *sb, const char *opt, const char *val)
 {
 	if (!val)
 		return;
 	strbuf_addf(sb, " %s ", opt);
-	add_shell_word(sb, val);
+	strbuf_add_shell_quoted(sb, val);
 }
 
 /* `ordeal shuffle --order repeat --times 1 A B VICTIM` and friends. */
@@ -785,7 +767,7 @@ static void add_repro(struct shuffle *sh, struct strbuf *sb, const size_t *seq,
 		strbuf_addf(sb, " --confirm %u", sh->confirm);
 	for (size_t i = 0; i < n; i++) {
 		strbuf_addch(sb, ' ');
-		add_shell_word(sb, sh->suite.tests[seq[i]].name);
+		strbuf_add_shell_quoted(sb, sh->suite.tests[seq[i]].name);
 	}
 }
 
@@ -1688,6 +1670,9 @@ int cmd_shuffle(int argc, const char **argv)
 			       EXIT_USAGE;
 		}
 	}
+	/* Owned from here on: `out:` frees it, even on an early error. */
+	if (sh.report_path)
+		sh.report_path = xstrdup(sh.report_path);
 	exit_code = EXIT_USAGE;
 	if (split_hook(sh.setup_str, &sh.setup, "--setup") < 0 ||
 	    split_hook(sh.teardown_str, &sh.teardown, "--teardown") < 0)
@@ -1697,7 +1682,9 @@ int cmd_shuffle(int argc, const char **argv)
 		goto out;
 	}
 
-	/* the tests */
+	/* the tests (a --list may be a pipe that never ends: see run) */
+	run_command_init();
+	run_command_exit_on_interrupt(true);
 	if (list && suite_add_list(&sh.suite, list, sh.exec_str) < 0)
 		goto out;
 	for (int i = 0; i < argc; i++) {
@@ -1707,6 +1694,7 @@ int cmd_shuffle(int argc, const char **argv)
 		if (r < 0)
 			goto out;
 	}
+	run_command_exit_on_interrupt(false);
 	if (sh.order != ORDER_REPEAT && check_duplicates(&sh) < 0)
 		goto out;
 	drop_skipped(&sh);
@@ -1720,8 +1708,6 @@ int cmd_shuffle(int argc, const char **argv)
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S",
 			 localtime(&now));
 		sh.report_path = xstrfmt("smoke-report-%s.txt", stamp);
-	} else {
-		sh.report_path = xstrdup(sh.report_path);
 	}
 	sh.outdir = make_temp_dir(temp_base(), "ordeal-shuffle-");
 	if (!sh.outdir) {

@@ -6,6 +6,8 @@
 #include "path.h"
 #include "run-command.h"
 
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const struct cmd_entry commands[] = {
@@ -97,9 +99,35 @@ static int cmd_help(int argc, const char **argv)
 	return c->fn(2, args);
 }
 
+/*
+ * Results go to stdout: a failed write there (a full disk, a closed fd)
+ * must not look like success.  A reader that went away (EPIPE: `| head`)
+ * is not an error, as in git.
+ */
+static int check_stdout(int ret)
+{
+	struct stat st;
+
+	if (!fflush(stdout) && !ferror(stdout))
+		return ret;
+	/* stdio keeps no errno per stream: a pipe's reader left (EPIPE). */
+	if (!fstat(STDOUT_FILENO, &st) &&
+	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+		return ret;
+	error("write failure on standard output");
+	return ret ? ret : EXIT_USAGE;
+}
+
 int main(int argc, const char **argv)
 {
 	const struct cmd_entry *c;
+
+	/*
+	 * A reader that goes away (`ordeal run | head`) must not kill ordeal
+	 * mid-run: its children would be left running.  Writes then fail with
+	 * EPIPE instead; children get the default disposition back.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 
 	if (argc < 2) {
 		print_usage(stderr);
@@ -118,5 +146,5 @@ int main(int argc, const char **argv)
 		      argv[1]);
 		return EXIT_USAGE;
 	}
-	return c->fn(argc - 1, argv + 1);
+	return check_stdout(c->fn(argc - 1, argv + 1));
 }

@@ -39,6 +39,11 @@ int os_unmount(const char *target);
  * (for unprivileged overlay mounts); 0 or -1 with errno.
  */
 int os_unshare_user_mount(void);
+/*
+ * Whether unprivileged users may create user namespaces here (the kernel's
+ * max_user_namespaces, and Debian's unprivileged_userns_clone switch).
+ */
+bool os_unprivileged_userns(void);
 /* Whether `path` is on a filesystem of type btrfs/zfs/tmpfs/...: the name
  * ("btrfs") in a static string, or NULL. */
 const char *os_fs_type(const char *path);

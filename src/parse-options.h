@@ -63,20 +63,35 @@ struct option {
 	intptr_t defval;
 };
 
+/*
+ * The value pointers are type-checked (C11 _Generic): OPT_BOOL needs an
+ * int *, OPT_UINT an unsigned long long *, and so on, because the parser
+ * stores through that type; a bool * would be silently overrun.
+ */
+#define OPT_TYPED_(v, T) _Generic((v), T: (v))
+
 #define OPT_END() { OPTION_END }
 #define OPT_GROUP(h) { OPTION_GROUP, 0, NULL, NULL, NULL, (h) }
-#define OPT_BOOL(s, l, v, h) { OPTION_BOOL, (s), (l), (v), NULL, (h) }
-#define OPT__VERBOSE(v, h) { OPTION_COUNTUP, 'v', "verbose", (v), NULL, (h) }
-#define OPT_COUNTUP(s, l, v, h) { OPTION_COUNTUP, (s), (l), (v), NULL, (h) }
+#define OPT_BOOL(s, l, v, h)                                                   \
+	{ OPTION_BOOL, (s), (l), OPT_TYPED_(v, int *), NULL, (h) }
+#define OPT__VERBOSE(v, h)                                                     \
+	{ OPTION_COUNTUP, 'v', "verbose", OPT_TYPED_(v, int *), NULL, (h) }
+#define OPT_COUNTUP(s, l, v, h)                                                \
+	{ OPTION_COUNTUP, (s), (l), OPT_TYPED_(v, int *), NULL, (h) }
 #define OPT_SET_INT(s, l, v, h, i)                                             \
-	{ OPTION_SET_INT, (s), (l), (v), NULL, (h), PARSE_OPT_NONEG, NULL, (i) }
-#define OPT_INT(s, l, v, a, h) { OPTION_INT, (s), (l), (v), (a), (h) }
-#define OPT_UINT(s, l, v, a, h) { OPTION_UINT, (s), (l), (v), (a), (h) }
-#define OPT_STRING(s, l, v, a, h) { OPTION_STRING, (s), (l), (v), (a), (h) }
+	{ OPTION_SET_INT, (s), (l), OPT_TYPED_(v, int *), NULL, (h),          \
+	  PARSE_OPT_NONEG, NULL, (i) }
+#define OPT_INT(s, l, v, a, h)                                                 \
+	{ OPTION_INT, (s), (l), OPT_TYPED_(v, int *), (a), (h) }
+#define OPT_UINT(s, l, v, a, h)                                                \
+	{ OPTION_UINT, (s), (l), OPT_TYPED_(v, unsigned long long *), (a), (h) }
+#define OPT_STRING(s, l, v, a, h)                                              \
+	{ OPTION_STRING, (s), (l), OPT_TYPED_(v, const char **), (a), (h) }
 #define OPT_STRING_LIST(s, l, v, a, h)                                         \
-	{ OPTION_STRING_LIST, (s), (l), (v), (a), (h) }
+	{ OPTION_STRING_LIST, (s), (l), OPT_TYPED_(v, struct strvec *), (a),   \
+	  (h) }
 #define OPT_DURATION(s, l, v, h)                                               \
-	{ OPTION_DURATION, (s), (l), (v), "dur", (h) }
+	{ OPTION_DURATION, (s), (l), OPT_TYPED_(v, int64_t *), "dur", (h) }
 #define OPT_CALLBACK(s, l, v, a, h, cb)                                        \
 	{ OPTION_CALLBACK, (s), (l), (v), (a), (h), 0, (cb) }
 #define OPT_CALLBACK_F(s, l, v, a, h, f, cb)                                   \

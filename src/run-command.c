@@ -29,6 +29,7 @@ extern char **environ;
 
 static int wake_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t interrupted_sig;
+static volatile sig_atomic_t exit_on_interrupt;
 static bool initialised;
 static unsigned long next_token;
 
@@ -57,6 +58,8 @@ static void on_sigchld(int sig UNUSED)
 
 static void on_interrupt(int sig)
 {
+	if (exit_on_interrupt)
+		_exit(EXIT_INTERRUPTED);
 	interrupted_sig = sig;
 	wake();
 }
@@ -89,6 +92,13 @@ void run_command_init(void)
 int run_command_interrupted(void)
 {
 	return interrupted_sig;
+}
+
+void run_command_exit_on_interrupt(bool on)
+{
+	exit_on_interrupt = on;
+	if (on && interrupted_sig)
+		_exit(EXIT_INTERRUPTED);
 }
 
 void run_command_interrupt(int sig)
@@ -330,13 +340,34 @@ int start_command(struct child_process *cp)
 		BUG("start_command without a program");
 
 	build_env(cp, &env);
-	if (cp->use_path || !strchr(cp->args.v[0], '/'))
-		prog = locate_in_path(cp->args.v[0], strvec_getenv(&env, "PATH"));
-	else
-		prog = xstrdup(cp->args.v[0]);
-	if (!prog) {
-		err = ENOENT;
+	if (cp->dir && access(cp->dir, X_OK) < 0) {
+		err = errno; /* a missing cwd: the same for every spawn method */
 		goto out;
+	}
+	if (cp->use_path || !strchr(cp->args.v[0], '/')) {
+		prog = locate_in_path(cp->args.v[0], strvec_getenv(&env, "PATH"));
+		if (!prog) {
+			err = ENOENT;
+			goto out;
+		}
+	} else {
+		/*
+		 * Say "not found" or "permission denied" ourselves: not every
+		 * posix_spawn reports a failed exec (some, and valgrind, only
+		 * show exit status 127).  A relative path is the child's,
+		 * resolved in its directory.
+		 */
+		const char *name = cp->args.v[0];
+		char *where = cp->dir && name[0] != '/' ? path_join(cp->dir, name)
+							: xstrdup(name);
+
+		if (access(where, X_OK) < 0) {
+			err = errno;
+			free(where);
+			goto out;
+		}
+		free(where);
+		prog = xstrdup(name);
 	}
 
 	memset(&pl, 0, sizeof(pl));

@@ -137,6 +137,13 @@ int run_command_running(void);
 void run_command_kill_all(void);
 /* The signal that interrupted us (SIGINT/SIGTERM/SIGHUP), or 0. */
 int run_command_interrupted(void);
+/*
+ * While `on`, an interrupt makes ordeal _exit(130) at once, from the
+ * handler: for the phase before anything is started (reading a --list or
+ * a script from a pipe or FIFO that may never end, where SA_RESTART would
+ * swallow the signal), which has nothing to clean up.
+ */
+void run_command_exit_on_interrupt(bool on);
 /* Pretend an interrupt arrived (tests, --failfast paths). */
 void run_command_interrupt(int sig);
 /* A fd that becomes readable when a child exits or an interrupt arrives. */

@@ -26,7 +26,8 @@
  *     child.pre_exec = slate_run_pre_exec, child.pre_exec_data = &r
  *                                            (only when r.pre_exec is set)
  *     ... run the command in r.root (or r.root/--cwd) ...
- *     slate_run_keep(&s, &r, "failed")       keep r.dir as evidence, or
+ *     slate_run_keep(&s, &r, "failed")       keep r.dir as evidence (then
+ *                                            write result.json there), or
  *     slate_run_discard(&s, &r)              remove the slate and r.dir
  *     slate_run_clear(&r)
  *   slate_close(&s)                          the working area stays (it holds
@@ -37,7 +38,9 @@
  * in slate_open(), before any run starts, and its message names the fix.
  *
  * Where things are, per backend (WORK is the working area):
- *   none     r.dir = WORK/thread-T-run-R,  r.root = NULL (caller's cwd)
+ *   none     r.dir = WORK/thread-T-run-R,  r.root = NULL (caller's cwd);
+ *            while the run runs its files are in r.live_dir, a per-thread
+ *            scratch dir that becomes r.dir only if the run is kept
  *   copy     r.dir = WORK/thread-T-run-R,  r.root = r.dir/slate
  *   reflink  r.dir = WORK/thread-T-run-R,  r.root = r.dir/slate
  *   btrfs    r.dir = WORK/thread-T-run-R,  r.root = r.dir/slate (subvolume)
@@ -47,7 +50,10 @@
  *            created next to the snapshot's dataset (as gocrash); each run
  *            is a clone <work dataset>/thread-T-run-R and
  *            r.dir = r.root = its mountpoint.
- * The caller writes the run's stdout, stderr and result.json into r.dir.
+ * The caller writes the run's stdout and stderr into r.live_dir (== r.dir
+ * except for none) and, after slate_run_keep(), result.json into r.dir.
+ * Passing runs of none and overlay reuse their thread's run dir, so a run
+ * allocates no new inodes where it can be helped.
  *
  * Errors: functions return 0, or -1 after printing with error().
  * Ownership: struct slate and struct slate_run own their strings; release
@@ -75,6 +81,19 @@ struct slate_ops {
 	 */
 	int (*open)(struct slate *s, struct strbuf *why);
 	bool own_work_area;
+	/*
+	 * After destroy() the run dir is clean enough to serve the same
+	 * thread's next run: slate.c renames it to a scratch name and back
+	 * instead of removing and recreating it (ext4 inode allocation was
+	 * most of a fast run's cost).
+	 */
+	bool reuse_run_dir;
+	/*
+	 * The run itself needs no dir (none): its files stay in the
+	 * per-thread scratch dir (r->live_dir) during the run, which is
+	 * renamed to r->dir only when the run is kept.
+	 */
+	bool dir_on_keep;
 	/* Make the run's slate (r->dir already exists unless zfs). */
 	int (*create)(struct slate *s, struct slate_run *r);
 	/* In the child after fork, before exec; async-signal-safe enough
@@ -92,25 +111,33 @@ struct slate_ops {
 
 struct slate {
 	const struct slate_ops *ops;
-	char *spec;	   /* as given: "overlay:src" */
-	char *source;	   /* DIR, SUBVOL or POOL/DS@SNAP; NULL for none */
-	char *work;	   /* the working area (absolute), after slate_open */
-	char *prefix;	   /* "ordeal", "gocrash": the working area's name */
+	char *spec;	    /* as given: "overlay:src" */
+	char *source;	    /* DIR, SUBVOL or POOL/DS@SNAP; NULL for none */
+	char *work;	    /* the working area (absolute), after slate_open */
+	char *prefix;	    /* "ordeal", "gocrash": the working area's name */
 	char *work_dataset; /* zfs only: POOL/DS/<prefix>-<ms> */
 	int64_t created_ms; /* the <ms> in the working area's name */
-	bool quiet;	   /* no "created zfs dataset" style notes */
-	bool unprivileged; /* overlay: mount in the child's user namespace */
-	bool auto_chosen;  /* auto: ops is the backend it settled on */
-	void *priv;	   /* the backend's */
+	bool unprivileged;  /* overlay: mount in the child's user namespace */
+	bool auto_chosen;   /* auto: ops is the backend it settled on */
+	void *priv;	    /* the backend's */
+	char *scratch;	    /* per thread: its scratch run dir exists */
+	size_t nr_scratch;
 };
 
-#define SLATE_INIT { NULL }
+#define SLATE_INIT                                                             \
+	{                                                                      \
+		NULL                                                           \
+	}
 
 struct slate_run {
 	struct slate *slate; /* set by slate_run_create */
 	int thread, run;
 	char *name; /* "thread-T-run-R" */
 	char *dir;  /* evidence dir, absolute */
+	/* Where the run's files (stdout, stderr) are while it runs: r->dir,
+	 * or for dir_on_keep backends a scratch dir until slate_run_keep()
+	 * renames it to r->dir.  Write result.json after keeping. */
+	char *live_dir;
 	char *root; /* where the command starts; NULL: the caller's cwd */
 	/* For the child: set when the slate must be made there (an overlay
 	 * in a new user+mount namespace).  Use slate_run_pre_exec. */
@@ -120,15 +147,20 @@ struct slate_run {
 	 * since the directory only exists once the mount is made). */
 	char *start_dir;
 	bool live; /* created and not yet kept or discarded */
-	/* none: r->dir is a per-thread scratch dir renamed into place, so
-	 * a passing run costs no new inodes (ext4 inode allocation was
-	 * most of a fast run's cost). */
+	/*
+	 * r->dir came from a per-thread scratch dir; after
+	 * slate_run_discard() it is still set only if the dir went back
+	 * there (so files kept open in it serve the next run).
+	 */
 	bool reused_dir;
 	char *dataset; /* zfs: the clone's name */
 	void *priv;
 };
 
-#define SLATE_RUN_INIT { 0 }
+#define SLATE_RUN_INIT                                                         \
+	{                                                                      \
+		0                                                              \
+	}
 
 /*
  * Parse SPEC ("none", "copy:DIR", ...) into `s`, without touching the
@@ -147,8 +179,7 @@ int slate_open(struct slate *s, const char *workdir, const char *prefix);
 const char *slate_backend(const struct slate *s);
 
 /* Make run `run` of thread `thread`'s slate and evidence dir. */
-int slate_run_create(struct slate *s, struct slate_run *r, int thread,
-		     int run);
+int slate_run_create(struct slate *s, struct slate_run *r, int thread, int run);
 
 /* For child_process.pre_exec: `data` is the struct slate_run. */
 int slate_run_pre_exec(void *data);

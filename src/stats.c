@@ -25,8 +25,10 @@ void stats_wilson(uint64_t k, uint64_t n, double *lo, double *hi)
 	z2n = z * z / (double)n;
 	denom = 1.0 + z2n;
 	center = (p + z2n / 2.0) / denom;
-	half = z * sqrt(p * (1.0 - p) / (double)n +
-			z * z / (4.0 * (double)n * (double)n)) / denom;
+	half = z *
+	       sqrt(p * (1.0 - p) / (double)n +
+		    z * z / (4.0 * (double)n * (double)n)) /
+	       denom;
 	*lo = center - half;
 	*hi = center + half;
 	/* Rounding must not push the bounds past what they bound. */
@@ -50,7 +52,8 @@ static int bucket_of(int64_t ns)
 		return (int)v;
 	e = 63 - __builtin_clzll(v);
 	return ((e - STATS_SUB_BITS + 1) << STATS_SUB_BITS) +
-	       (int)((v >> (e - STATS_SUB_BITS)) & ((1u << STATS_SUB_BITS) - 1));
+	       (int)((v >> (e - STATS_SUB_BITS)) &
+		     ((1u << STATS_SUB_BITS) - 1));
 }
 
 /* The middle of a bucket's range, a fair representative of its values. */
@@ -138,9 +141,11 @@ void stats_normalize_line(struct strbuf *out, const char *s, size_t len)
 		space = false;
 
 		/* Paths: "/x/y", "./x", "../x" at a word start. */
-		if (word_start && (c == '/' || (c == '.' && i + 1 < len &&
-				   (s[i + 1] == '/' || (s[i + 1] == '.' &&
-				    i + 2 < len && s[i + 2] == '/')))) &&
+		if (word_start &&
+		    (c == '/' ||
+		     (c == '.' && i + 1 < len &&
+		      (s[i + 1] == '/' ||
+		       (s[i + 1] == '.' && i + 2 < len && s[i + 2] == '/')))) &&
 		    i + 1 < len && is_path_char((unsigned char)s[i + 1])) {
 			while (i < len && is_path_char((unsigned char)s[i]))
 				i++;
@@ -204,8 +209,9 @@ static bool contains_ci(const char *s, size_t len, const char *word)
 bool stats_line_looks_like_error(const char *line, size_t len)
 {
 	static const char *const words[] = {
-		"error", "fail", "panic", "fatal", "assert", "exception",
-		"abort", "segmentation fault", "traceback", "not ok",
+		"error",     "fail",	  "panic", "fatal",
+		"assert",    "exception", "abort", "segmentation fault",
+		"traceback", "not ok",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
@@ -257,8 +263,8 @@ static bool file_signature(struct strbuf *out, const char *path, bool errors)
 	size_t before = out->len;
 	bool found;
 
-	if (!path || strbuf_read_file_tail(&tail, path, SIGNATURE_TAIL,
-					   NULL) < 0) {
+	if (!path ||
+	    strbuf_read_file_tail(&tail, path, SIGNATURE_TAIL, NULL) < 0) {
 		strbuf_release(&tail);
 		return false;
 	}

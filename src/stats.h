@@ -26,7 +26,7 @@ void stats_wilson(uint64_t k, uint64_t n, double *lo, double *hi);
  * sub-buckets per power of two, so a percentile is within ~1.6% of the true
  * value; min and max are exact.  Fixed size, no allocation.
  */
-#define STATS_SUB_BITS 6
+#define STATS_SUB_BITS	 6
 #define STATS_NR_BUCKETS (64 << STATS_SUB_BITS)
 
 struct stats_hist {
@@ -87,7 +87,10 @@ struct stats_groups {
 	uint64_t overflow; /* failures not grouped because of the cap */
 };
 
-#define STATS_GROUPS_INIT { NULL, 0, 0, 0 }
+#define STATS_GROUPS_INIT                                                      \
+	{                                                                      \
+		NULL, 0, 0, 0                                                  \
+	}
 /* At most this many distinct groups are kept (memory stays bounded). */
 #define STATS_MAX_GROUPS 100
 

@@ -139,6 +139,26 @@ void strbuf_insert(struct strbuf *sb, size_t pos, const void *data,
 	strbuf_splice(sb, pos, 0, data, len);
 }
 
+void strbuf_add_shell_quoted(struct strbuf *sb, const char *w)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789-_./=:,+@%";
+
+	if (*w && !w[strspn(w, safe)]) {
+		strbuf_addstr(sb, w);
+		return;
+	}
+	strbuf_addch(sb, '\'');
+	for (; *w; w++) {
+		if (*w == '\'')
+			strbuf_addstr(sb, "'\\''");
+		else
+			strbuf_addch(sb, *w);
+	}
+	strbuf_addch(sb, '\'');
+}
+
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||

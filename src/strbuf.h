@@ -45,6 +45,13 @@ void strbuf_insert(struct strbuf *sb, size_t pos, const void *data,
 void strbuf_splice(struct strbuf *sb, size_t pos, size_t len,
 		   const void *data, size_t dlen);
 
+/*
+ * Append `w` as one word a POSIX shell reads back unchanged: as is when it
+ * only holds safe characters, else single-quoted ('\'' for a quote).  For
+ * the reproduction commands ordeal prints.
+ */
+void strbuf_add_shell_quoted(struct strbuf *sb, const char *w);
+
 void strbuf_trim(struct strbuf *sb);
 void strbuf_rtrim(struct strbuf *sb);
 void strbuf_ltrim(struct strbuf *sb);

@@ -240,14 +240,59 @@ static const struct {
 	{ SIGURG, "URG" },   { SIGXCPU, "XCPU" }, { SIGXFSZ, "XFSZ" },
 	{ SIGVTALRM, "VTALRM" }, { SIGPROF, "PROF" }, { SIGWINCH, "WINCH" },
 	{ SIGIO, "IO" },     { SIGSYS, "SYS" },
+#ifdef SIGSTKFLT
+	{ SIGSTKFLT, "STKFLT" },
+#endif
+#ifdef SIGPWR
+	{ SIGPWR, "PWR" },
+#endif
 };
+
+#ifdef SIGRTMIN
+/*
+ * Real-time signals are named as kill -l names them: RTMIN, RTMIN+1 ...
+ * up to the middle, then ... RTMAX-1, RTMAX.  SIGRTMIN is not a constant
+ * (the C library reserves a few), so the name is looked up by offset.
+ */
+static const char *const rt_low[] = {
+	"RTMIN",    "RTMIN+1",  "RTMIN+2",  "RTMIN+3",  "RTMIN+4",
+	"RTMIN+5",  "RTMIN+6",  "RTMIN+7",  "RTMIN+8",  "RTMIN+9",
+	"RTMIN+10", "RTMIN+11", "RTMIN+12", "RTMIN+13", "RTMIN+14",
+	"RTMIN+15",
+};
+static const char *const rt_high[] = {
+	"RTMAX",    "RTMAX-1",  "RTMAX-2",  "RTMAX-3",  "RTMAX-4",
+	"RTMAX-5",  "RTMAX-6",  "RTMAX-7",  "RTMAX-8",  "RTMAX-9",
+	"RTMAX-10", "RTMAX-11", "RTMAX-12", "RTMAX-13", "RTMAX-14",
+	"RTMAX-15",
+};
+
+static const char *rt_name(int sig)
+{
+	int lo, hi;
+
+	if (sig < SIGRTMIN || sig > SIGRTMAX)
+		return NULL;
+	lo = sig - SIGRTMIN;
+	hi = SIGRTMAX - sig;
+	if (lo <= hi && lo < (int)ARRAY_SIZE(rt_low))
+		return rt_low[lo];
+	if (hi < (int)ARRAY_SIZE(rt_high))
+		return rt_high[hi];
+	return NULL;
+}
+#endif
 
 const char *signal_name(int sig)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
 		if (signals[i].sig == sig)
 			return signals[i].name;
+#ifdef SIGRTMIN
+	return rt_name(sig);
+#else
 	return NULL;
+#endif
 }
 
 int signal_from_name(const char *name)
@@ -265,5 +310,10 @@ int signal_from_name(const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
 		if (!strcmp(signals[i].name, name))
 			return signals[i].sig;
+#ifdef SIGRTMIN
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		if (rt_name(sig) && !strcmp(rt_name(sig), name))
+			return sig;
+#endif
 	return -1;
 }

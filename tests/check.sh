@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/check.sh - `make check`: run every test of the project and give one
-# verdict.  Three stages, in this order:
+# verdict.  Four stages, in this order:
 #
 #   unit    every cmocka binary in $BUILD/tests/unit/; counted per test
 #           case from cmocka's summary ("[  PASSED  ] N test(s)." and the
@@ -8,15 +8,17 @@
 #           without a FAILED count adds one failure.
 #   smoke   tests/smoke.sh (plain-sh checks that do not trust the engine);
 #           counted from its closing line.
+#   crash-c tests/crash/run.sh, the crash library's C tests; counted from
+#           its "ok ..." and "FAIL ..." lines.
 #   script  `ordeal script -j2` on tests/script/ with the freshly built
 #           `ordeal` and `helper` as program commands; counted from its
-#           closing line (one per script).  Skipped with a message while
-#           `ordeal script` is not implemented.
+#           closing line (one per script), each bounded by --timeout 5m.
+#           Skipped with a message while `ordeal script` is not implemented.
 #
 # Prints a per-stage summary and ends with exactly one closing line
 # `ordeal: N passed, N failed, N skipped`; exits 1 if anything failed.
 #
-# Usage: BUILD=build sh tests/check.sh [unit] [smoke] [script]
+# Usage: BUILD=build sh tests/check.sh [unit] [smoke] [crash-c] [script]
 #   (no argument: all stages; SCRIPT_ARGS adds options to `ordeal script`,
 #   e.g. SCRIPT_ARGS='--run loop_*' or '-v')
 
@@ -29,7 +31,7 @@ HELPER=$ABS_BUILD/ordeal-test-helper
 SCRIPT_ARGS=${SCRIPT_ARGS:-}
 cd "$ROOT" || exit 2
 
-STAGES=${*:-unit smoke crash-c script}
+STAGES=${*:-unit smoke crash-c docs script}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ordeal-check-XXXXXX") || exit 2
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM HUP
@@ -40,11 +42,13 @@ SUMMARY=$TMP/summary
 total_p=0
 total_f=0
 total_s=0
+STAGE_T0=$(date +%s)
 
 record() { # stage passed failed skipped note...
 	stage=$1 p=$2 f=$3 s=$4
 	shift 4
-	echo "$stage $p $f $s $*" >>"$SUMMARY"
+	# With the stage's wall time.
+	echo "$stage $p $f $s $* [$(($(date +%s) - STAGE_T0))s]" >>"$SUMMARY"
 	total_p=$((total_p + p))
 	total_f=$((total_f + f))
 	total_s=$((total_s + s))
@@ -93,7 +97,9 @@ stage_unit() {
 			fi
 		else
 			echo "FAIL $name (exit status $rc, $tf failed)"
-			sed 's/^/    /' "$log"
+			# The passing cases are noise here.
+			grep -v '^\[ RUN      \]\|^\[       OK \]' "$log" |
+				sed 's/^/    /'
 		fi
 	done
 	if [ $bins -eq 0 ]; then
@@ -133,6 +139,29 @@ stage_crash_c() {
 	f=$(grep -c '^FAIL' "$log")
 	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	record crash-c "$p" "$f" 0 ""
+}
+
+stage_docs() {
+	echo "== docs"
+	p=0 f=0
+	if sh "$ROOT/tests/robustness-check.sh"; then p=$((p + 1)); else f=$((f + 1)); fi
+	# Every command has its manual page, and each renders without a warning.
+	for c in script run loop gocrash shuffle crash; do
+		page=$ROOT/docs/ordeal-$c.1
+		if [ ! -f "$page" ]; then
+			echo "FAIL docs: no manual page docs/ordeal-$c.1"
+			f=$((f + 1))
+		elif command -v groff >/dev/null 2>&1 &&
+			groff -man -Tutf8 -ww -z "$page" 2>&1 | grep -q .; then
+			echo "FAIL docs: groff warns about docs/ordeal-$c.1:"
+			groff -man -Tutf8 -ww -z "$page" 2>&1 | head -5
+			f=$((f + 1))
+		else
+			echo "ok   docs/ordeal-$c.1"
+			p=$((p + 1))
+		fi
+	done
+	record docs "$p" "$f" 0 ""
 }
 
 stage_script() {
@@ -177,13 +206,15 @@ if [ ! -x "$ORDEAL" ]; then
 fi
 
 for stage in $STAGES; do
+	STAGE_T0=$(date +%s)
 	case $stage in
 	unit) stage_unit ;;
 	smoke) stage_smoke ;;
 	crash-c) stage_crash_c ;;
+	docs) stage_docs ;;
 	script) stage_script ;;
 	*)
-		echo "check: error: unknown stage '$stage' (unit, smoke, crash-c, script)" >&2
+		echo "check: error: unknown stage '$stage' (unit, smoke, crash-c, docs, script)" >&2
 		exit 2
 		;;
 	esac

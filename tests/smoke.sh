@@ -27,7 +27,7 @@ trap 'exit 130' INT TERM HUP
 passed=0
 failed=0
 skipped=0
-NCHECKS=13
+NCHECKS=15
 
 # The output of the last `run`, and its status.
 OUT=$TMP/out
@@ -117,6 +117,14 @@ EOF
 cat >"$TMP/pass_stop.txt" <<'EOF'
 stop 'done early'
 exec false
+EOF
+
+cat >"$TMP/fail_timeout.txt" <<'EOF'
+exec sleep 30
+EOF
+
+cat >"$TMP/fail_cond.txt" <<'EOF'
+[no-such-condition] exec true
 EOF
 
 # The engine must exist before anything can be judged.
@@ -233,6 +241,30 @@ if [ $rc -eq 1 ] && has 'FAIL'; then
 	ok "script from stdin fails"
 else
 	bad "script from stdin fails" "want exit 1 and FAIL"
+fi
+
+# 14. --timeout stops a script that would run 30s (timeout(1) guards
+# against an engine that ignores it).
+if command -v timeout >/dev/null 2>&1; then
+	(cd "$TMP" && timeout -k 5 20 "$ORDEAL" script --timeout 1s \
+		fail_timeout.txt) >"$OUT" 2>&1
+	rc=$?
+else
+	run --timeout 1s fail_timeout.txt
+fi
+if [ $rc -eq 1 ] && has 'FAIL: .*fail_timeout\.txt:1'; then
+	ok "--timeout fails a slow script"
+else
+	bad "--timeout fails a slow script" "want exit 1 within 20s, FAIL at :1"
+fi
+
+# 15. An unknown condition is an error, never silently false.
+run fail_cond.txt
+if [ $rc -ne 0 ] && [ $rc -le 2 ] && has 'fail_cond\.txt:1' &&
+	has 'no-such-condition'; then
+	ok "unknown condition is an error"
+else
+	bad "unknown condition is an error" "want exit 1 or 2, fail_cond.txt:1"
 fi
 
 echo "ordeal: $passed passed, $failed failed, $skipped skipped"

@@ -221,3 +221,21 @@ const char *os_fs_type(const char *path)
 		return "other";
 	}
 }
+
+/* The first number in a /proc/sys file, or `dflt` when it is absent. */
+static long read_sysctl(const char *path, long dflt)
+{
+	struct strbuf sb = STRBUF_INIT;
+	long v = dflt;
+
+	if (strbuf_read_file(&sb, path, 64) > 0)
+		v = strtol(sb.buf, NULL, 10);
+	strbuf_release(&sb);
+	return v;
+}
+
+bool os_unprivileged_userns(void)
+{
+	return read_sysctl("/proc/sys/user/max_user_namespaces", 1) > 0 &&
+	       read_sysctl("/proc/sys/kernel/unprivileged_userns_clone", 1) > 0;
+}

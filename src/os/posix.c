@@ -62,6 +62,11 @@ int os_unshare_user_mount(void)
 	return -1;
 }
 
+bool os_unprivileged_userns(void)
+{
+	return false;
+}
+
 const char *os_fs_type(const char *path UNUSED)
 {
 	return NULL;

@@ -1,9 +1,11 @@
 /*
  * script/conds.c - the condition table: [linux], [amd64], [unix], [root],
- * [short], [net], [symlink], [case-sensitive], [exec:PROG], [env:VAR].
+ * [short], [net], [symlink], [case-sensitive], [userns], [exec:PROG],
+ * [env:VAR].
  * Each has a summary shown by `ordeal script --list`.
  */
 #include "common.h"
+#include "os.h"
 #include "path.h"
 #include "script/engine.h"
 #include "strbuf.h"
@@ -119,6 +121,12 @@ static int cond_symlink(struct script_state *st UNUSED, const char *n UNUSED,
 	return 1;
 }
 
+static int cond_userns(struct script_state *st UNUSED, const char *n UNUSED,
+		       const char *a UNUSED)
+{
+	return os_unprivileged_userns();
+}
+
 static int cond_case_sensitive(struct script_state *st, const char *n UNUSED,
 			       const char *a UNUSED)
 {
@@ -177,6 +185,7 @@ const struct script_cond script_conds[] = {
 	{"symlink", "symbolic links are supported", cond_symlink},
 	{"case-sensitive", "the file system under $WORK is case-sensitive",
 	 cond_case_sensitive},
+	{"userns", "unprivileged user namespaces are enabled", cond_userns},
 	{"exec:", "exec:PROG: PROG is found on $PATH", cond_exec},
 	{"env:", "env:VAR: VAR is set and not empty", cond_env},
 	{"GOOS:", "GOOS:NAME: the OS is NAME (cmd/go spelling)", cond_goos},

@@ -12,7 +12,9 @@
 static int auto_open(struct slate *s, struct strbuf *why)
 {
 	static const struct slate_ops *const order[] = {
-		&slate_btrfs_ops, &slate_overlay_ops, &slate_reflink_ops,
+		&slate_btrfs_ops,
+		&slate_overlay_ops,
+		&slate_reflink_ops,
 		&slate_copy_ops,
 	};
 	struct strbuf tried = STRBUF_INIT;

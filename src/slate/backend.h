@@ -34,6 +34,9 @@ int slate_exec(struct strbuf *out, const char *const *argv);
 int slate_copy_tree(const char *src, const char *dst, bool reflink,
 		    struct strbuf *why);
 
+/* Remove everything inside `path`, keeping it; 0 or -1. */
+int slate_empty_dir(const char *path);
+
 /* rm -rf that also copes with mode-0 directories (overlay's work/work). */
 int slate_remove_tree(const char *path);
 

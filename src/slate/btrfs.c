@@ -20,15 +20,14 @@
 
 static int snapshot(const char *src, const char *dst, struct strbuf *out)
 {
-	const char *argv[] = { "btrfs", "subvolume", "snapshot", src, dst,
-			       NULL };
+	const char *argv[] = {"btrfs", "subvolume", "snapshot", src, dst, NULL};
 
 	return slate_exec(out, argv);
 }
 
 static int delete_subvolume(const char *path, struct strbuf *out)
 {
-	const char *argv[] = { "btrfs", "subvolume", "delete", path, NULL };
+	const char *argv[] = {"btrfs", "subvolume", "delete", path, NULL};
 
 	return slate_exec(out, argv);
 }
@@ -45,18 +44,20 @@ static int btrfs_open(struct slate *s, struct strbuf *why)
 		return -1;
 	fs = os_fs_type(s->source);
 	if (!fs || strcmp(fs, "btrfs")) {
-		strbuf_addf(why, "'%s' is not on btrfs (it is on %s): use "
-			    "--slate overlay:%s, copy:%s or auto:%s", s->source,
-			    fs ? fs : "an unknown filesystem", s->source,
-			    s->source, s->source);
+		strbuf_addf(why,
+			    "'%s' is not on btrfs (it is on %s): use "
+			    "--slate overlay:%s, copy:%s or auto:%s",
+			    s->source, fs ? fs : "an unknown filesystem",
+			    s->source, s->source, s->source);
 		return -1;
 	}
 	if (stat(s->source, &st) < 0 ||
 	    st.st_ino != BTRFS_FIRST_FREE_OBJECTID) {
-		strbuf_addf(why, "'%s' is a directory on btrfs but not a "
+		strbuf_addf(why,
+			    "'%s' is a directory on btrfs but not a "
 			    "subvolume: make it one with 'btrfs subvolume "
-			    "create', or use --slate auto:%s", s->source,
-			    s->source);
+			    "create', or use --slate auto:%s",
+			    s->source, s->source);
 		return -1;
 	}
 	/* One probe snapshot proves the tool, the rights and that the
@@ -68,10 +69,11 @@ static int btrfs_open(struct slate *s, struct strbuf *why)
 			    strerror(errno));
 	} else if (rc) {
 		strbuf_rtrim(&out);
-		strbuf_addf(why, "cannot snapshot '%s' into the working area "
+		strbuf_addf(why,
+			    "cannot snapshot '%s' into the working area "
 			    "'%s': %s (it must be on the same btrfs "
-			    "filesystem: see --workdir)", s->source, s->work,
-			    out.buf);
+			    "filesystem: see --workdir)",
+			    s->source, s->work, out.buf);
 	} else {
 		strbuf_reset(&out);
 		delete_subvolume(probe, &out);
@@ -120,8 +122,8 @@ static int btrfs_destroy(struct slate *s UNUSED, struct slate_run *r)
 		strbuf_rtrim(&out);
 		if (slate_describe_holders(&holders, r->root))
 			error("cannot delete subvolume '%s' (retried for 5s): "
-			      "%s; held by %s; it is left in place", r->root,
-			      out.buf, holders.buf);
+			      "%s; held by %s; it is left in place",
+			      r->root, out.buf, holders.buf);
 		else
 			error("cannot delete subvolume '%s': %s", r->root,
 			      out.buf);

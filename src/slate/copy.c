@@ -86,19 +86,20 @@ static int reflink_open(struct slate *s, struct strbuf *why)
 		const char *fs = os_fs_type(s->work);
 
 		if (errno == EXDEV)
-			strbuf_addf(why, "cannot reflink from '%s' into '%s': "
+			strbuf_addf(why,
+				    "cannot reflink from '%s' into '%s': "
 				    "they are on different filesystems; give "
 				    "--workdir on the filesystem of '%s'",
 				    s->source, s->work, s->source);
 		else
-			strbuf_addf(why, "cannot reflink '%s' into '%s': "
+			strbuf_addf(why,
+				    "cannot reflink '%s' into '%s': "
 				    "%s; this filesystem (%s) cannot share "
 				    "file data: use btrfs or XFS with "
 				    "reflink, or --slate copy:%s or "
-				    "overlay:%s", s->source, s->work,
-				    strerror(errno),
-				    fs ? fs : "unknown", s->source,
-				    s->source);
+				    "overlay:%s",
+				    s->source, s->work, strerror(errno),
+				    fs ? fs : "unknown", s->source, s->source);
 		goto out;
 	}
 	ret = 0;

@@ -22,6 +22,7 @@ static int none_destroy(struct slate *s UNUSED, struct slate_run *r UNUSED)
 
 const struct slate_ops slate_none_ops = {
 	.name = "none",
+	.dir_on_keep = true,
 	.open = none_open,
 	.create = none_create,
 	.destroy = none_destroy,

@@ -58,15 +58,19 @@ static void overlay_fix_message(struct strbuf *why, const struct slate *s,
 	strbuf_addf(why, "cannot mount an overlay on '%s'%s: %s; ", s->source,
 		    userns ? " in a user namespace" : "", strerror(err));
 	if (err == EPERM || err == EACCES || err == ENOSPC || err == EINVAL)
-		strbuf_addf(why, "run as root, or enable unprivileged user "
+		strbuf_addf(why,
+			    "run as root, or enable unprivileged user "
 			    "namespaces (sysctl kernel."
 			    "unprivileged_userns_clone=1 and "
 			    "user.max_user_namespaces > 0; Linux 5.11 or "
-			    "later), or use --slate copy:%s", s->source);
+			    "later), or use --slate copy:%s",
+			    s->source);
 	else
-		strbuf_addf(why, "check that the working area '%s' is not on "
+		strbuf_addf(why,
+			    "check that the working area '%s' is not on "
 			    "an overlay or network filesystem (--workdir), "
-			    "or use --slate copy:%s", s->work, s->source);
+			    "or use --slate copy:%s",
+			    s->work, s->source);
 }
 
 static int overlay_open(struct slate *s, struct strbuf *why)
@@ -103,17 +107,20 @@ static int overlay_open(struct slate *s, struct strbuf *why)
 	}
 	{
 		struct child_process cp = CHILD_PROCESS_INIT;
-		const char *dirs[4] = { st->lower, upper, work, root };
+		const char *dirs[4] = {st->lower, upper, work, root};
 
 		strvec_push(&cp.args, "/");
-		cp.in = cp.out = cp.err = CHILD_NULL;
+		/* Inherited stdio: the probe prints nothing, and a failure
+		 * must be the mount's, not /dev/null's. */
+		cp.in = cp.out = cp.err = CHILD_INHERIT;
 		cp.pre_exec = probe_in_child;
 		cp.pre_exec_data = (void *)dirs;
 		if (run_command(&cp) < 0) {
 			overlay_fix_message(why, s, cp.result.spawn_errno,
 					    true);
 		} else if (!cp.result.exited || cp.result.exit_code) {
-			strbuf_addf(why, "cannot mount an overlay on '%s' in "
+			strbuf_addf(why,
+				    "cannot mount an overlay on '%s' in "
 				    "a user namespace (probe ended badly)",
 				    s->source);
 		} else {
@@ -140,8 +147,7 @@ static int overlay_create(struct slate *s, struct slate_run *r)
 	if (make_layer_dirs(r->dir, &upper, &work, &r->root) < 0) {
 		free(upper);
 		free(work);
-		return error_errno("cannot create the layers in '%s'",
-				   r->dir);
+		return error_errno("cannot create the layers in '%s'", r->dir);
 	}
 	if (strlen(upper) >= sizeof(o->upper) ||
 	    strlen(work) >= sizeof(o->work)) {
@@ -158,8 +164,7 @@ static int overlay_create(struct slate *s, struct slate_run *r)
 		return 0;
 	}
 	if (os_mount_overlay(st->lower, o->upper, o->work, r->root) < 0)
-		return error_errno("cannot mount an overlay on '%s'",
-				   r->root);
+		return error_errno("cannot mount an overlay on '%s'", r->root);
 	return 0;
 }
 
@@ -208,7 +213,15 @@ static int overlay_keep(struct slate *s, struct slate_run *r)
 
 static int overlay_destroy(struct slate *s, struct slate_run *r)
 {
-	return overlay_unmount(s, r);
+	struct overlay_run *o = r->priv;
+
+	if (overlay_unmount(s, r) < 0)
+		return -1;
+	/* Ready for the thread's next run: an empty upper layer.  The
+	 * work dir is cleaned by the kernel at the next mount. */
+	if (o && slate_empty_dir(o->upper) < 0)
+		return error_errno("cannot empty '%s'", o->upper);
+	return 0;
 }
 
 static void overlay_close(struct slate *s)
@@ -224,6 +237,7 @@ static void overlay_close(struct slate *s)
 
 const struct slate_ops slate_overlay_ops = {
 	.name = "overlay",
+	.reuse_run_dir = true,
 	.open = overlay_open,
 	.create = overlay_create,
 	.pre_exec = overlay_pre_exec,

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 static const struct slate_ops *const backends[] = {
-	&slate_none_ops,    &slate_copy_ops, &slate_reflink_ops,
+	&slate_none_ops,    &slate_copy_ops,  &slate_reflink_ops,
 	&slate_overlay_ops, &slate_btrfs_ops, &slate_zfs_ops,
 	&slate_auto_ops,
 };
@@ -37,14 +37,17 @@ int slate_parse(struct slate *s, const char *spec)
 		if (o == &slate_none_ops) {
 			if (colon)
 				return error("slate 'none' takes no argument "
-					     "(got '%s')", spec);
+					     "(got '%s')",
+					     spec);
 		} else if (!colon || !colon[1]) {
 			return error("slate '%s' needs a %s: '%s:%s'", o->name,
-				     o == &slate_zfs_ops ? "snapshot" :
-				     o == &slate_btrfs_ops ? "subvolume" :
-				     "directory", o->name,
-				     o == &slate_zfs_ops ? "POOL/DS@SNAP" :
-				     o == &slate_btrfs_ops ? "SUBVOL" : "DIR");
+				     o == &slate_zfs_ops     ? "snapshot"
+				     : o == &slate_btrfs_ops ? "subvolume"
+							     : "directory",
+				     o->name,
+				     o == &slate_zfs_ops     ? "POOL/DS@SNAP"
+				     : o == &slate_btrfs_ops ? "SUBVOL"
+							     : "DIR");
 		}
 		s->ops = o;
 		s->spec = xstrdup(spec);
@@ -101,15 +104,15 @@ int slate_open(struct slate *s, const char *workdir, const char *prefix)
 		}
 		if (stat(base, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			error("working directory '%s' %s", base,
-			      errno == ENOENT ? "does not exist" :
-			      "is not a directory");
+			      errno == ENOENT ? "does not exist"
+					      : "is not a directory");
 			free(src);
 			goto out;
 		}
 		if (src && path_is_inside(base, src)) {
 			error("the working directory '%s' is inside the slate "
-			      "source '%s': give --workdir outside it", base,
-			      src);
+			      "source '%s': give --workdir outside it",
+			      base, src);
 			free(src);
 			goto out;
 		}
@@ -120,13 +123,14 @@ int slate_open(struct slate *s, const char *workdir, const char *prefix)
 		for (int i = 1; mkdir(s->work, 0777) < 0; i++) {
 			if (errno != EEXIST || i > 100) {
 				error_errno("cannot create the working area "
-					    "'%s'", s->work);
+					    "'%s'",
+					    s->work);
 				goto out;
 			}
 			free(s->work);
 			s->work = xstrfmt("%s/%s-%lld-%d",
-					  strcmp(base, "/") ? base : "",
-					  prefix, (long long)s->created_ms, i);
+					  strcmp(base, "/") ? base : "", prefix,
+					  (long long)s->created_ms, i);
 		}
 	}
 	s->prefix = xstrdup(prefix);
@@ -147,37 +151,71 @@ out:
 	return ret;
 }
 
-/* The none slate's per-thread evidence dir between runs. */
+/* A thread's run dir between runs (reuse_run_dir backends). */
 static char *scratch_dir(const struct slate *s, int thread)
 {
 	return xstrfmt("%s/.thread-%d", s->work, thread);
 }
 
-int slate_run_create(struct slate *s, struct slate_run *r, int thread,
-		     int run)
+/*
+ * Whether thread's scratch dir exists (value -1: ask; 0/1: set).  Known
+ * per thread so a passing run costs no mkdir.
+ */
+static bool scratch_ready(struct slate *s, int thread, int value)
+{
+	if (thread < 0)
+		return false;
+	if ((size_t)thread >= s->nr_scratch) {
+		if (value < 0)
+			return false;
+		s->scratch = xrealloc(s->scratch, (size_t)thread + 1);
+		memset(s->scratch + s->nr_scratch, 0,
+		       (size_t)thread + 1 - s->nr_scratch);
+		s->nr_scratch = (size_t)thread + 1;
+	}
+	if (value >= 0)
+		s->scratch[thread] = (char)value;
+	return s->scratch[thread];
+}
+
+int slate_run_create(struct slate *s, struct slate_run *r, int thread, int run)
 {
 	r->slate = s;
 	r->thread = thread;
 	r->run = run;
 	r->name = xstrfmt("thread-%d-run-%d", thread, run);
-	if (!s->ops->own_work_area) {
+	if (s->ops->dir_on_keep) {
 		r->dir = path_join(s->work, r->name);
-		if (s->ops == &slate_none_ops) {
+		r->live_dir = scratch_dir(s, thread);
+		/* The scratch dir exists unless the last run was kept. */
+		if (!scratch_ready(s, thread, -1)) {
+			if (mkdir(r->live_dir, 0777) < 0 && errno != EEXIST)
+				return error_errno("cannot create '%s'",
+						   r->live_dir);
+			scratch_ready(s, thread, 1);
+		}
+		r->reused_dir = true;
+	} else if (!s->ops->own_work_area) {
+		r->dir = path_join(s->work, r->name);
+		bool renamed = false;
+
+		if (s->ops->reuse_run_dir) {
 			char *scratch = scratch_dir(s, thread);
 
-			r->reused_dir = !rename(scratch, r->dir);
+			renamed = !rename(scratch, r->dir);
 			free(scratch);
 		}
-		if (!r->reused_dir && mkdir(r->dir, 0777) < 0 &&
-		    errno != EEXIST)
+		if (!renamed && mkdir(r->dir, 0777) < 0 && errno != EEXIST)
 			return error_errno("cannot create '%s'", r->dir);
-		r->reused_dir = s->ops == &slate_none_ops;
+		r->reused_dir = s->ops->reuse_run_dir;
 	}
 	if (s->ops->create(s, r) < 0) {
-		if (!s->ops->own_work_area)
+		if (!s->ops->own_work_area && !s->ops->dir_on_keep)
 			slate_remove_tree(r->dir);
 		return -1;
 	}
+	if (!r->live_dir && r->dir)
+		r->live_dir = xstrdup(r->dir);
 	r->live = true;
 	return 0;
 }
@@ -212,6 +250,15 @@ int slate_run_keep(struct slate *s, struct slate_run *r, const char *why)
 	if (!r->live)
 		return 0;
 	r->live = false;
+	if (s->ops->dir_on_keep) {
+		r->reused_dir = false;
+		scratch_ready(s, r->thread, 0);
+		if (rename(r->live_dir, r->dir) < 0)
+			return error_errno("cannot keep '%s' as '%s'",
+					   r->live_dir, r->dir);
+		free(r->live_dir);
+		r->live_dir = xstrdup(r->dir);
+	}
 	if (s->ops->keep)
 		ret = s->ops->keep(s, r);
 	if (why)
@@ -226,6 +273,8 @@ int slate_run_discard(struct slate *s, struct slate_run *r)
 	r->live = false;
 	if (s->ops->destroy(s, r) < 0)
 		return -1;
+	if (s->ops->dir_on_keep)
+		return 0; /* the scratch dir serves the thread's next run */
 	if (r->reused_dir) {
 		char *scratch = scratch_dir(s, r->thread);
 		int ret = rename(r->dir, scratch);
@@ -233,9 +282,10 @@ int slate_run_discard(struct slate *s, struct slate_run *r)
 		free(scratch);
 		if (!ret)
 			return 0;
+		r->reused_dir = false;
 	}
-	if (!s->ops->own_work_area && r->dir &&
-	    slate_remove_tree(r->dir) < 0 && errno != ENOENT)
+	if (!s->ops->own_work_area && r->dir && slate_remove_tree(r->dir) < 0 &&
+	    errno != ENOENT)
 		return error_errno("cannot remove '%s'", r->dir);
 	return 0;
 }
@@ -244,6 +294,7 @@ void slate_run_clear(struct slate_run *r)
 {
 	free(r->name);
 	free(r->dir);
+	free(r->live_dir);
 	free(r->root);
 	free(r->start_dir);
 	free(r->dataset);
@@ -260,7 +311,7 @@ int slate_abandon(struct slate *s)
 	return 0;
 }
 
-/* Remove the none slate's scratch dirs (".thread-T") from the area. */
+/* Remove the scratch run dirs (".thread-T") from the working area. */
 static void remove_scratch_dirs(const struct slate *s)
 {
 	DIR *d = s->work ? opendir(s->work) : NULL;
@@ -282,7 +333,7 @@ static void remove_scratch_dirs(const struct slate *s)
 
 void slate_close(struct slate *s)
 {
-	if (s->ops == &slate_none_ops)
+	if (s->ops && (s->ops->reuse_run_dir || s->ops->dir_on_keep))
 		remove_scratch_dirs(s);
 	if (s->ops && s->ops->close)
 		s->ops->close(s);
@@ -291,6 +342,7 @@ void slate_close(struct slate *s)
 	free(s->work);
 	free(s->work_dataset);
 	free(s->prefix);
+	free(s->scratch);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -328,8 +380,7 @@ static void process_name(const char *pid, char *buf, size_t size)
 }
 
 /* Mounts strictly below `abs` (they keep it busy): "a tmpfs mount at X". */
-static int describe_mounts_below(struct strbuf *sb, const char *abs,
-				 int found)
+static int describe_mounts_below(struct strbuf *sb, const char *abs, int found)
 {
 	FILE *fp = fopen("/proc/self/mounts", "re");
 	struct strbuf line = STRBUF_INIT;
@@ -413,44 +464,44 @@ int slate_exec(struct strbuf *out, const char *const *argv)
 	 * restore it.
 	 */
 	int held_sig = run_command_interrupted();
+	/*
+	 * The tool's output goes to an unlinked temporary file, not a pipe:
+	 * finish_command() then waits in run-command's loop, which reaps
+	 * the runs that end meanwhile at once, so their durations do not
+	 * include the tool's time.
+	 */
+	FILE *tmp = tmpfile();
 	int ret;
 
+	if (!tmp)
+		return -1;
 	if (held_sig)
 		run_command_interrupt(0);
 	strvec_pushv(&cp.args, argv);
 	strvec_push(&cp.env, "LC_ALL=C");
 	cp.use_path = true;
 	cp.in = CHILD_NULL;
-	cp.out = CHILD_PIPE;
+	cp.out = CHILD_FD;
+	cp.out_fd = fileno(tmp);
 	cp.err = CHILD_STDOUT;
 	cp.timeout_ns = 10 * 60 * NS_PER_SEC;
-	if (start_command(&cp) < 0) {
+	if (run_command(&cp) < 0 && !cp.result.started) {
 		if (held_sig)
 			run_command_interrupt(held_sig);
 		errno = cp.result.spawn_errno;
 		child_process_clear(&cp);
+		fclose(tmp);
 		return -1;
 	}
-	if (strbuf_read_fd(out, cp.out_fd, 64 * 1024) >= 0) {
-		/* Drain the rest so the tool cannot block on a full pipe. */
-		char buf[4096];
-
-		while (xread(cp.out_fd, buf, sizeof(buf)) > 0)
-			;
-	}
-	close(cp.out_fd);
-	cp.out_fd = -1;
-	finish_command(&cp);
 	if (held_sig && !run_command_interrupted())
 		run_command_interrupt(held_sig);
-	if (!cp.result.started) {
-		errno = cp.result.spawn_errno;
-		ret = -1;
-	} else if (cp.result.exited) {
+	if (lseek(fileno(tmp), 0, SEEK_SET) == 0)
+		strbuf_read_fd(out, fileno(tmp), 64 * 1024);
+	fclose(tmp);
+	if (cp.result.exited)
 		ret = cp.result.exit_code;
-	} else {
+	else
 		ret = 128 + cp.result.signal;
-	}
 	child_process_clear(&cp);
 	return ret;
 }
@@ -461,8 +512,8 @@ bool slate_check_dir(const char *path, const char *what, struct strbuf *why)
 
 	if (stat(path, &st) < 0) {
 		strbuf_addf(why, "%s '%s' %s", what, path,
-			    errno == ENOENT ? "does not exist" :
-			    strerror(errno));
+			    errno == ENOENT ? "does not exist"
+					    : strerror(errno));
 		return false;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -483,6 +534,18 @@ static int copy_file_data(int src, int dst, bool reflink)
 		if (write_in_full(dst, buf, (size_t)n) < 0)
 			return -1;
 	return n < 0 ? -1 : 0;
+}
+
+/* Root copies ownership too, as cp -a does (set by slate_copy_tree). */
+static bool copy_owner;
+
+/* Give the copy the original's owner (before its mode: chown clears
+ * set-user-ID bits). */
+static int keep_owner(int fd, const struct stat *st)
+{
+	if (!copy_owner)
+		return 0;
+	return fchown(fd, st->st_uid, st->st_gid);
 }
 
 /* Copy dir fd `sfd`'s entries into dir fd `dfd`; `path` for messages. */
@@ -520,15 +583,17 @@ static int copy_dir_fd(int sfd, int dfd, struct strbuf *path, bool reflink,
 			int s2, d2;
 
 			if (mkdirat(dfd, n, 0700) < 0 ||
-			    (s2 = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY |
-					 O_NOFOLLOW | O_CLOEXEC)) < 0) {
+			    (s2 = openat(dirfd(d), n,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						 O_CLOEXEC)) < 0) {
 				strbuf_addf(why, "cannot copy '%s': %s",
 					    path->buf, strerror(errno));
 				ret = -1;
 				break;
 			}
-			d2 = openat(dfd, n, O_RDONLY | O_DIRECTORY |
-				    O_NOFOLLOW | O_CLOEXEC);
+			d2 = openat(dfd, n,
+				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					    O_CLOEXEC);
 			if (d2 < 0) {
 				close(s2);
 				strbuf_addf(why, "cannot copy '%s': %s",
@@ -537,7 +602,8 @@ static int copy_dir_fd(int sfd, int dfd, struct strbuf *path, bool reflink,
 				break;
 			}
 			ret = copy_dir_fd(s2, d2, path, reflink, why);
-			if (!ret && (fchmod(d2, st.st_mode & 07777) < 0 ||
+			if (!ret && (keep_owner(d2, &st) < 0 ||
+				     fchmod(d2, st.st_mode & 07777) < 0 ||
 				     futimens(d2, times) < 0)) {
 				strbuf_addf(why, "cannot copy '%s': %s",
 					    path->buf, strerror(errno));
@@ -545,14 +611,17 @@ static int copy_dir_fd(int sfd, int dfd, struct strbuf *path, bool reflink,
 			}
 			close(d2);
 		} else if (S_ISREG(st.st_mode)) {
-			int s2 = openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW |
-					O_CLOEXEC);
-			int d2 = openat(dfd, n, O_WRONLY | O_CREAT | O_EXCL |
-					O_NOFOLLOW | O_CLOEXEC,
+			int s2 = openat(dirfd(d), n,
+					O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			int d2 = openat(dfd, n,
+					O_WRONLY | O_CREAT | O_EXCL |
+						O_NOFOLLOW | O_CLOEXEC,
 					st.st_mode & 07777);
 
 			if (s2 < 0 || d2 < 0 ||
-			    (st.st_size && copy_file_data(s2, d2, reflink) < 0) ||
+			    (st.st_size &&
+			     copy_file_data(s2, d2, reflink) < 0) ||
+			    keep_owner(d2, &st) < 0 ||
 			    fchmod(d2, st.st_mode & 07777) < 0 ||
 			    futimens(d2, times) < 0) {
 				int err = errno;
@@ -578,10 +647,16 @@ static int copy_dir_fd(int sfd, int dfd, struct strbuf *path, bool reflink,
 					    path->buf, strerror(errno));
 				ret = -1;
 			} else {
+				if (copy_owner)
+					fchownat(dfd, n, st.st_uid, st.st_gid,
+						 AT_SYMLINK_NOFOLLOW);
 				utimensat(dfd, n, times, AT_SYMLINK_NOFOLLOW);
 			}
 		} else if (S_ISFIFO(st.st_mode)) {
-			if (mkfifoat(dfd, n, st.st_mode & 07777) < 0) {
+			if (mkfifoat(dfd, n, st.st_mode & 07777) < 0 ||
+			    (copy_owner &&
+			     (fchownat(dfd, n, st.st_uid, st.st_gid, 0) < 0 ||
+			      fchmodat(dfd, n, st.st_mode & 07777, 0) < 0))) {
 				strbuf_addf(why, "cannot copy fifo '%s': %s",
 					    path->buf, strerror(errno));
 				ret = -1;
@@ -620,9 +695,11 @@ int slate_copy_tree(const char *src, const char *dst, bool reflink,
 		return -1;
 	}
 	strbuf_addstr(&path, src);
+	copy_owner = geteuid() == 0;
 	ret = copy_dir_fd(sfd, dfd, &path, reflink, why);
 	err = errno;
-	if (!ret && fchmod(dfd, st.st_mode & 07777) < 0) {
+	if (!ret &&
+	    (keep_owner(dfd, &st) < 0 || fchmod(dfd, st.st_mode & 07777) < 0)) {
 		err = errno;
 		strbuf_addf(why, "cannot chmod '%s': %s", dst, strerror(err));
 		ret = -1;
@@ -659,6 +736,28 @@ static void open_up_dirs(const char *path)
 		free(sub);
 	}
 	closedir(d);
+}
+
+int slate_empty_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char *p;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		p = path_join(path, e->d_name);
+		if (slate_remove_tree(p) < 0)
+			ret = -1;
+		free(p);
+	}
+	closedir(d);
+	return ret;
 }
 
 int slate_remove_tree(const char *path)

@@ -15,17 +15,17 @@
 #include <sys/stat.h>
 
 static int zfs(struct strbuf *out, const char *a1, const char *a2,
-	       const char *a3, const char *a4, const char *a5,
-	       const char *a6)
+	       const char *a3, const char *a4, const char *a5, const char *a6)
 {
-	const char *argv[] = { "zfs", a1, a2, a3, a4, a5, a6, NULL };
+	const char *argv[] = {"zfs", a1, a2, a3, a4, a5, a6, NULL};
 
 	return slate_exec(out, argv);
 }
 
 static void no_zfs_command(struct strbuf *why)
 {
-	strbuf_addf(why, "cannot run the 'zfs' command: %s; install "
+	strbuf_addf(why,
+		    "cannot run the 'zfs' command: %s; install "
 		    "zfsutils-linux (or zfs-fuse, and start 'zfs-fuse')",
 		    strerror(errno));
 }
@@ -60,11 +60,12 @@ static int destroy_dataset(const char *ds, const char *mountpoint,
 			 slate_describe_holders(&holders, mountpoint))
 			error("cannot destroy '%s' (retried for 5s): %s; held "
 			      "by %s; it is left in place: remove it with "
-			      "'zfs destroy -r %s'", ds, out.buf, holders.buf,
-			      ds);
+			      "'zfs destroy -r %s'",
+			      ds, out.buf, holders.buf, ds);
 		else
 			error("cannot destroy '%s' (retried for 5s): %s; it "
-			      "is left in place", ds, out.buf);
+			      "is left in place",
+			      ds, out.buf);
 		strbuf_release(&holders);
 	}
 	strbuf_release(&out);
@@ -79,9 +80,11 @@ static int zfs_open(struct slate *s, struct strbuf *why)
 	int rc, ret = -1;
 
 	if (!at || at == s->source || !at[1] || strchr(at + 1, '@')) {
-		strbuf_addf(why, "'%s' is not a zfs snapshot: expected "
+		strbuf_addf(why,
+			    "'%s' is not a zfs snapshot: expected "
 			    "POOL/DATASET@SNAPSHOT (make one with 'zfs "
-			    "snapshot POOL/DATASET@NAME')", s->source);
+			    "snapshot POOL/DATASET@NAME')",
+			    s->source);
 		return -1;
 	}
 	rc = zfs(&out, "list", "-H", "-o", "name", "-t", "snapshot");
@@ -93,14 +96,15 @@ static int zfs_open(struct slate *s, struct strbuf *why)
 	rc = zfs(&out, "list", "-H", "-o", "name", s->source, NULL);
 	if (rc) {
 		strbuf_rtrim(&out);
-		strbuf_addf(why, "snapshot '%s' does not exist (zfs: %s); "
-			    "make it with 'zfs snapshot %s'", s->source,
-			    out.buf, s->source);
+		strbuf_addf(why,
+			    "snapshot '%s' does not exist (zfs: %s); "
+			    "make it with 'zfs snapshot %s'",
+			    s->source, out.buf, s->source);
 		goto out;
 	}
 	ds = xstrndup(s->source, (size_t)(at - s->source));
-	s->work_dataset = xstrfmt("%s/%s-%lld", ds, s->prefix,
-				  (long long)s->created_ms);
+	s->work_dataset =
+		xstrfmt("%s/%s-%lld", ds, s->prefix, (long long)s->created_ms);
 	strbuf_reset(&out);
 	rc = zfs(&out, "create", s->work_dataset, NULL, NULL, NULL, NULL);
 	if (rc) {
@@ -125,9 +129,10 @@ static int zfs_open(struct slate *s, struct strbuf *why)
 		}
 	}
 	if (rc || mp[0] != '/') {
-		strbuf_addf(why, "zfs dataset '%s' is not mounted (mountpoint "
-			    "'%s'): give '%s' a mountpoint", s->work_dataset,
-			    mp, ds);
+		strbuf_addf(why,
+			    "zfs dataset '%s' is not mounted (mountpoint "
+			    "'%s'): give '%s' a mountpoint",
+			    s->work_dataset, mp, ds);
 		destroy_dataset(s->work_dataset, NULL, false);
 		free(s->work_dataset);
 		s->work_dataset = NULL;
@@ -157,6 +162,11 @@ static int zfs_create(struct slate *s, struct slate_run *r)
 		else
 			error("cannot clone '%s' as '%s': %s", s->source,
 			      r->dataset, out.buf);
+		/* A clone killed halfway (Ctrl-C) may exist all the same. */
+		strbuf_reset(&out);
+		if (rc > 0 &&
+		    !zfs(&out, "list", "-H", "-o", "name", r->dataset, NULL))
+			destroy_dataset(r->dataset, NULL, false);
 		strbuf_release(&out);
 		return -1;
 	}

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #endif
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -34,61 +35,66 @@
 extern char **environ;
 
 static const char usage_text[] =
-	"usage: " NAME " [--pidfile PATH] <command> [args]\n"
+	"usage: ordeal-test-helper [--pidfile PATH] <command> [args]\n"
 	"\n"
-	"  --pidfile PATH           first write our pid to PATH (atomically)\n"
+	"--pidfile PATH first writes our pid to PATH (atomically).  DUR is a\n"
+	"duration (150ms, 2s, 1m); a SIZE takes k/m/g (KiB/MiB/GiB).\n"
 	"\n"
-	"  exit N [ARGS...]         exit with status N (ARGS are ignored)\n"
-	"  sleep DUR [N]            sleep DUR (150ms, 2s, 1m), then exit N "
-	"(0)\n"
-	"  echo ARGS...             print ARGS joined by spaces to stdout\n"
-	"  stderr ARGS...           the same on stderr\n"
-	"  lines N [CODE]           print 'line 1'..'line N', exit CODE (0)\n"
-	"  print-env [VAR...]       print the environment (all, or VAR=value\n"
-	"                           per VAR; 'VAR (unset)' when unset)\n"
-	"  print-bytes N [--no-newline] [--byte C]\n"
-	"                           write N bytes (suffix k/m/g: KiB/MiB/GiB) "
-	"to\n"
-	"                           stdout: 64-byte lines of C (x) ending in\n"
-	"                           '\\n', or only C with --no-newline\n"
-	"  kill-self SIG            kill itself with SIG (name or number)\n"
-	"  stop-self                SIGSTOP itself; exit 0 once continued\n"
-	"  fail-on K FILE           add 1 to the counter in FILE (locked);\n"
-	"                           exit 1 on the Kth call, else 0\n"
-	"  fail-every K FILE        the same, exit 1 on every Kth call\n"
-	"  fail-after K FILE        the same, exit 1 on every call after the "
-	"Kth\n"
-	"  count FILE               add 1 to the counter in FILE, print it\n"
+	"  exit N [ARGS...]      exit with status N (ARGS are ignored)\n"
+	"  sleep DUR [N]         sleep DUR, then exit N (0)\n"
+	"  echo ARGS...          print ARGS joined by spaces on stdout\n"
+	"  stderr ARGS...        the same on stderr\n"
+	"  lines N [CODE]        print 'line 1'..'line N', exit CODE (0)\n"
+	"  print-env [VAR...]    print the environment, or VAR=value per\n"
+	"                        VAR ('VAR (unset)' when unset)\n"
+	"  print-bytes SIZE [--no-newline] [--byte C]\n"
+	"                        write SIZE bytes on stdout: 64-byte\n"
+	"                        lines of C (x) ending in a newline, or\n"
+	"                        only C with --no-newline\n"
+	"  kill-self SIG         kill itself with SIG (name or number)\n"
+	"  stop-self             SIGSTOP itself; exit 0 once continued\n"
+	"  fail-on K FILE        add 1 to the counter in FILE (locked);\n"
+	"                        exit 1 on the Kth call, else 0\n"
+	"  fail-every K FILE     the same, exit 1 on every Kth call\n"
+	"  fail-after K FILE     the same, exit 1 on every call after K\n"
+	"  count FILE            add 1 to the counter in FILE, print it\n"
 	"  spawn-grandchild DUR [PIDFILE]\n"
-	"                           fork a child (same group, stdio kept) "
-	"that\n"
-	"                           sleeps DUR; write its pid; exit 0\n"
+	"                        fork a child (same group, stdio kept)\n"
+	"                        that sleeps DUR; print and write its\n"
+	"                        pid; exit 0\n"
 	"  spawn-daemon DUR [PIDFILE]\n"
-	"                           double fork + setsid: a daemon (stdio on\n"
-	"                           /dev/null) that sleeps DUR; its pid is\n"
-	"                           printed and written before we exit 0\n"
+	"                        double fork + setsid: a daemon (stdio on\n"
+	"                        /dev/null) sleeping DUR; its pid is\n"
+	"                        printed and written before we exit 0\n"
 	"  fork-many N DUR [--no-wait]\n"
-	"                           fork N children sleeping DUR; wait for "
-	"them\n"
-	"                           (or exit at once with --no-wait)\n"
-	"  ignore-term DUR          ignore SIGTERM, print 'ready', sleep DUR\n"
-	"  alive PIDFILE            exit 0 if the pid in PIDFILE runs, else 1\n"
-	"  wait-dead PIDFILE [DUR]  wait until that pid is gone (or a "
-	"zombie);\n"
-	"                           exit 1 if it still runs after DUR (5s)\n"
-	"  wait-file PATH [DUR]     wait until PATH exists (default 10s), "
-	"exit\n"
-	"                           1 on timeout\n"
-	"  close-stdio              close stdout and stderr, sleep 100ms, exit "
-	"0\n"
-	"  write-garbage            invalid UTF-8, NUL, escapes on "
-	"stdout+stderr\n"
-	"  cat                      copy stdin to stdout\n"
-	"  pwd                      print the working directory\n"
-	"  print-ids                print 'pid P pgid G sid S ppid Q'\n"
-	"  write-file PATH TEXT     write TEXT and a newline to PATH\n"
-	"  alloc MIB                allocate and touch MIB MiB, then exit 0\n"
-	"  spin DUR                 burn CPU for DUR, then exit 0\n";
+	"                        fork N children sleeping DUR; wait for\n"
+	"                        them (or exit at once with --no-wait)\n"
+	"  ignore-term DUR       ignore SIGTERM, print 'ready', sleep DUR\n"
+	"  alive PIDFILE         exit 0 if that pid runs, 1 if gone or a\n"
+	"                        zombie\n"
+	"  wait-dead PIDFILE [DUR]\n"
+	"                        wait until that pid is gone (or a\n"
+	"                        zombie); exit 1 if it still runs after\n"
+	"                        DUR (5s)\n"
+	"  wait-file PATH [DUR]  wait until PATH exists; exit 1 after DUR\n"
+	"                        (10s)\n"
+	"  close-stdio           close stdout and stderr, sleep 100ms,\n"
+	"                        exit 0\n"
+	"  write-garbage         invalid UTF-8, NUL and terminal escapes\n"
+	"                        on stdout and stderr\n"
+	"  cat                   copy stdin to stdout\n"
+	"  pwd                   print the working directory\n"
+	"  print-ids             print 'pid P pgid G sid S ppid Q'\n"
+	"  write-file PATH TEXT  write TEXT and a newline to PATH\n"
+	"  alloc MIB             allocate and touch MIB MiB, then exit 0\n"
+	"  spin DUR              burn CPU for DUR, then exit 0\n"
+	"  rm-cwd [CODE]         remove the working directory (and all\n"
+	"                        below it), then exit CODE (0)\n"
+	"  hold-open PATH DUR [--daemon]\n"
+	"                        open PATH for writing (created), cd to\n"
+	"                        its directory, hold both for DUR; with\n"
+	"                        --daemon in a setsid daemon (pid printed)\n"
+	"                        and exit 0 once it holds them\n";
 
 static int usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -673,6 +679,121 @@ static int do_spin(int argc, char **argv)
 	return 0;
 }
 
+/* Remove DIR and everything below it, not following symlinks. */
+static int remove_tree(const char *dir)
+{
+	char path[4096];
+	struct stat st;
+
+	if (lstat(dir, &st) < 0)
+		return -1;
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		if (!d)
+			return -1;
+		while ((de = readdir(d))) {
+			if (!strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			remove_tree(path);
+		}
+		closedir(d);
+		return rmdir(dir);
+	}
+	return unlink(dir);
+}
+
+static int do_rm_cwd(int argc, char **argv)
+{
+	char buf[4096];
+	int code = 0;
+
+	if (argc > 2)
+		return usage_error("rm-cwd: need [CODE]");
+	if (argc == 2)
+		code = (int)num_arg(argv[1], 0, 255);
+	if (!getcwd(buf, sizeof(buf)))
+		return 1;
+	if (remove_tree(buf) < 0) {
+		fprintf(stderr, NAME ": cannot remove '%s': %s\n", buf,
+			strerror(errno));
+		return 1;
+	}
+	printf("removed %s\n", buf);
+	return code;
+}
+
+static int do_hold_open(int argc, char **argv)
+{
+	int64_t dur;
+	int daemon_mode, fd, ready[2];
+	char dir[4096], *slash;
+	pid_t pid, held = 0;
+
+	daemon_mode = argc == 4 && !strcmp(argv[3], "--daemon");
+	if (argc != 3 && !daemon_mode)
+		return usage_error("hold-open: need PATH DUR [--daemon]");
+	dur = dur_arg(argv[2]);
+	snprintf(dir, sizeof(dir), "%s", argv[1]);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	fd = open(argv[1], O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd < 0 || (slash && chdir(dir) < 0)) {
+		fprintf(stderr, NAME ": cannot hold '%s': %s\n", argv[1],
+			strerror(errno));
+		return 1;
+	}
+	if (!daemon_mode) {
+		printf("holding %s\n", argv[1]);
+		fflush(stdout);
+		sleep_ns(dur);
+		return 0;
+	}
+	fflush(stdout);
+	if (pipe(ready) < 0)
+		return 1;
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		pid_t d;
+		int null;
+
+		close(ready[0]);
+		setsid();
+		d = fork();
+		if (d < 0)
+			_exit(1);
+		if (d)
+			_exit(0);
+		null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+		d = getpid();
+		if (write_all(ready[1], &d, sizeof(d)) < 0)
+			_exit(1);
+		close(ready[1]);
+		sleep_ns(dur);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(fd);
+	waitpid(pid, NULL, 0);
+	if (read(ready[0], &held, sizeof(held)) != sizeof(held)) {
+		fprintf(stderr, NAME ": daemon did not start\n");
+		return 1;
+	}
+	printf("daemon %ld holds %s\n", (long)held, argv[1]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -797,6 +918,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "write-garbage"))
 		return do_write_garbage();
+	if (!strcmp(cmd, "rm-cwd"))
+		return do_rm_cwd(argc, argv);
+	if (!strcmp(cmd, "hold-open"))
+		return do_hold_open(argc, argv);
 	if (!strcmp(cmd, "cat"))
 		return do_cat();
 	if (!strcmp(cmd, "pwd")) {

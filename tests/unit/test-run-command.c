@@ -124,6 +124,17 @@ static void assert_dies(pid_t pid)
 	}
 }
 
+/* Nothing was left unreaped: no zombie children of ours remain. */
+static void assert_no_children(void)
+{
+	pid_t pid = waitpid(-1, NULL, WNOHANG);
+
+	if (pid > 0)
+		fail_msg("child %ld was left unreaped", (long)pid);
+	assert_int_equal(pid, -1);
+	assert_int_equal(errno, ECHILD);
+}
+
 static void test_exit_codes(void **state)
 {
 	static const int codes[] = {0, 1, 3, 77, 126, 255};
@@ -143,6 +154,9 @@ static void test_exit_codes(void **state)
 		assert_int_equal(cp.result.signal, 0);
 		assert_false(cp.result.timed_out);
 		assert_false(cp.running);
+		assert_int_equal(cp.result.escaped, 0); /* nothing left */
+		assert_true(cp.result.duration_ns > 0);
+		assert_true(cp.result.max_rss_kb > 0);
 		assert_true(run_result_passed(&cp.result) == (codes[i] == 0));
 		assert_true(run_result_skipped(&cp.result) == (codes[i] == 77));
 		strbuf_reset(&sb);
@@ -320,6 +334,7 @@ static void test_grandchild_killed_after_exit(void **state)
 	assert_int_equal(cp.result.exit_code, 0);
 	assert_true(cp.result.escaped >= 1);
 	assert_dies(read_pid(pidfile));
+	assert_no_children();
 	child_process_clear(&cp);
 	free(pidfile);
 }
@@ -341,6 +356,7 @@ static void test_daemon_escapes_and_dies(void **state)
 	/* ...and was still found, counted and killed. */
 	assert_true(cp.result.escaped >= 1);
 	assert_dies(pid);
+	assert_no_children();
 	child_process_clear(&cp);
 	free(pidfile);
 }
@@ -686,6 +702,27 @@ static void test_wait_any_many(void **state)
 		child_process_clear(&cps[i]);
 }
 
+static void test_finish_one_of_many(void **state)
+{
+	struct child_process a, b;
+
+	(void)state;
+	/* a ends first, while we wait for b: a must not be lost. */
+	HELPER(&a, "exit", "4");
+	HELPER(&b, "sleep", "300ms", "5");
+	assert_int_equal(start_command(&a), 0);
+	assert_int_equal(start_command(&b), 0);
+	assert_int_equal(finish_command(&b), 0);
+	assert_int_equal(b.result.exit_code, 5);
+	assert_false(a.running);
+	assert_int_equal(run_command_running(), 1);
+	assert_ptr_equal(run_command_wait_any(-1), &a);
+	assert_int_equal(a.result.exit_code, 4);
+	assert_int_equal(run_command_running(), 0);
+	child_process_clear(&a);
+	child_process_clear(&b);
+}
+
 static void test_wait_any_timeout(void **state)
 {
 	struct child_process cp;
@@ -832,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_cwd_and_group),
 		cmocka_unit_test(test_pre_exec_and_fd_map),
 		cmocka_unit_test(test_wait_any_many),
+		cmocka_unit_test(test_finish_one_of_many),
 		cmocka_unit_test(test_wait_any_timeout),
 		cmocka_unit_test(test_result_json),
 		cmocka_unit_test(test_kill_all),

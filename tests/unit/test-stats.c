@@ -51,8 +51,7 @@ static void test_hist_quantiles(void **state)
 	assert_int_equal(stats_hist_quantile(&h, 0.0), 1000000);
 	assert_int_equal(stats_hist_quantile(&h, 1.0), 1000000000);
 	/* Within 2% of the exact nearest-rank values. */
-	assert_true(llabs(stats_hist_quantile(&h, 0.5) - 500000000) <
-		    10000000);
+	assert_true(llabs(stats_hist_quantile(&h, 0.5) - 500000000) < 10000000);
 	assert_true(llabs(stats_hist_quantile(&h, 0.95) - 950000000) <
 		    19000000);
 }
@@ -88,8 +87,7 @@ static void test_normalize(void **state)
 		   "panic: index N out of range [N]");
 	check_norm("  error at 0xdeadBEEF in   /tmp/x/y.c:12 ",
 		   "error at 0xX in PATH:N");
-	check_norm("hash deadbeef12 vs ./rel/path ok",
-		   "hash 0xX vs PATH ok");
+	check_norm("hash deadbeef12 vs ./rel/path ok", "hash 0xX vs PATH ok");
 	check_norm("took 1.25s", "took Ns");
 	check_norm("seed 18446744073709551615 bad", "seed N bad");
 	check_norm("a/b stays", "a/b stays");

@@ -5,6 +5,7 @@
  * atomic write (mode kept, no temp file left).
  */
 #include "common.h"
+#include "run-command.h"
 #include "strbuf.h"
 
 #include <setjmp.h>
@@ -392,6 +393,52 @@ static void test_write_file_atomic(void **state)
 	strbuf_release(&back);
 }
 
+static void check_quoted(const char *w, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_add_shell_quoted(&sb, w);
+	assert_string_equal(sb.buf, want);
+	strbuf_release(&sb);
+}
+
+/* Quoted words read back unchanged by a real shell. */
+static void test_shell_quoted(void **state)
+{
+	static const char *const words[] = {
+		"plain", "a b", "it's", "", "$HOME", "*", "x\ny", "'", "--x=1",
+		"tab\there", "back\\slash", "semi;colon", "`cmd`",
+	};
+	(void)state;
+	check_quoted("plain-1.2/x=y:z,a+b@c%", "plain-1.2/x=y:z,a+b@c%");
+	check_quoted("a b", "'a b'");
+	check_quoted("it's", "'it'\\''s'");
+	check_quoted("", "''");
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
+		struct child_process cp = CHILD_PROCESS_INIT;
+		struct strbuf script = STRBUF_INIT, out = STRBUF_INIT;
+		char path[] = "/tmp/ordeal-unit-quote-XXXXXX";
+		int fd = mkstemp(path);
+
+		assert_true(fd >= 0);
+		close(fd);
+		strbuf_addstr(&script, "printf %s ");
+		strbuf_add_shell_quoted(&script, words[i]);
+		strvec_pushv(&cp.args, (const char *const[]){ "sh", "-c",
+							      script.buf, NULL });
+		cp.out = CHILD_FILE;
+		cp.out_path = path;
+		assert_int_equal(run_command(&cp), 0);
+		assert_true(run_result_passed(&cp.result));
+		assert_true(strbuf_read_file(&out, path, 0) >= 0);
+		assert_string_equal(out.buf, words[i]);
+		unlink(path);
+		child_process_clear(&cp);
+		strbuf_release(&script);
+		strbuf_release(&out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_read_fd_pipe),
 		cmocka_unit_test(test_getline),
 		cmocka_unit_test(test_write_file_atomic),
+		cmocka_unit_test(test_shell_quoted),
 	};
 
 	return cmocka_run_group_tests(tests, unit_setup_tmpdir,
