@@ -397,6 +397,44 @@ static void crash_record_release(struct crash_record *rec)
 }
 
 /*
+ * Read a trace ("KIND SEQ HIT PID TID NAME" lines) into `rec`.  0, or -1
+ * with an error for a point with an invalid name or a corrupt line.  A
+ * process writes its hits in order, and a forked child starts from a
+ * count its parent had already written, so a hit number above the lines
+ * read so far is corrupt (and would make record_hit add pairs forever).
+ */
+static int read_trace(struct crash_record *rec, FILE *fp, const char *prog)
+{
+	struct strbuf line = STRBUF_INIT;
+	unsigned long lines = 0;
+	int ret = 0;
+
+	while (!ret && strbuf_getline(&line, fp) != EOF) {
+		char kind[8];
+		unsigned long s, hit, pid, tid;
+		int n = 0;
+
+		if (sscanf(line.buf, "%7s %lu %lu %lu %lu %n", kind, &s, &hit,
+			   &pid, &tid, &n) < 5 ||
+		    !n)
+			continue;
+		lines++;
+		if (!strcmp(kind, "bad"))
+			ret = error("invalid crash point name '%s' in '%s' "
+				    "(names may not contain spaces, control "
+				    "characters or '@')",
+				    line.buf + n, prog);
+		else if (!hit || hit > lines || memchr(line.buf, '-', n))
+			ret = error("corrupt crash trace line from '%s': '%s'",
+				    prog, line.buf);
+		else
+			record_hit(rec, line.buf + n, hit);
+	}
+	strbuf_release(&line);
+	return ret;
+}
+
+/*
  * Run the program once, unarmed, tracing every hit.  0, or -1 (an error),
  * -2 (the program failed by itself), -3 (we were interrupted).
  */
@@ -406,7 +444,7 @@ static int record(struct crash_opts *o, struct crash_record *rec)
 	char *base = path_join(o->work, "record");
 	char *dir = path_join(base, "dir"), *trace = path_join(base, "trace");
 	char *out = path_join(base, "output");
-	struct strbuf sb = STRBUF_INIT, line = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	int fds[2] = {-1, -1}, ret = -1;
 	size_t i;
 	FILE *fp;
@@ -432,27 +470,13 @@ static int record(struct crash_opts *o, struct crash_record *rec)
 		goto done;
 	}
 	fp = fopen(trace, "r");
-	while (fp && strbuf_getline(&line, fp) != EOF) {
-		char kind[8];
-		unsigned long s, hit, pid, tid;
-		int n = 0;
+	if (fp) {
+		int r = read_trace(rec, fp, o->program[0]);
 
-		if (sscanf(line.buf, "%7s %lu %lu %lu %lu %n", kind, &s, &hit,
-			   &pid, &tid, &n) < 5 ||
-		    !n)
-			continue;
-		if (!strcmp(kind, "bad")) {
-			error("invalid crash point name '%s' in '%s' (names "
-			      "may "
-			      "not contain spaces, control characters or '@')",
-			      line.buf + n, o->program[0]);
-			fclose(fp);
-			goto done;
-		}
-		record_hit(rec, line.buf + n, hit);
-	}
-	if (fp)
 		fclose(fp);
+		if (r < 0)
+			goto done;
+	}
 	if (!run_result_passed(&cp.result)) {
 		run_result_describe(&sb, &cp.result);
 		error("the record run of '%s' failed by itself (%s), before "
@@ -476,7 +500,6 @@ static int record(struct crash_opts *o, struct crash_record *rec)
 	ret = 0;
 done:
 	strbuf_release(&sb);
-	strbuf_release(&line);
 	child_process_clear(&cp);
 	free(base);
 	free(dir);

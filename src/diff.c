@@ -30,6 +30,8 @@ static void split_lines(struct text *t, const char *s, size_t len)
 {
 	size_t pos = 0;
 
+	/* Never NULL, even empty: callers do pointer arithmetic on t->l. */
+	ALLOC_GROW(t->l, 1, t->alloc);
 	while (pos < len) {
 		const char *nl = memchr(s + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - s) + 1 : len;

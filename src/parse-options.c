@@ -6,6 +6,8 @@
 #include "strbuf.h"
 #include "strvec.h"
 
+#include <ctype.h>
+
 static const char *const *cur_usage;
 static const struct option *cur_opts;
 
@@ -30,7 +32,8 @@ int parse_ullong(const char *s, unsigned long long min, unsigned long long max,
 	unsigned long long v;
 
 	errno = 0;
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	/* strtoull skips any white space and takes a sign: a digit first. */
+	if (!s || !*s || *s < '0' || *s > '9')
 		goto bad;
 	v = strtoull(s, &end, 10);
 	if (errno || *end)
@@ -77,7 +80,8 @@ static int set_value(const struct option *o, const char *arg, int unset,
 	case OPTION_INT:
 		errno = 0;
 		l = strtoll(arg, &end, 10);
-		if (!*arg || *end || errno || l < INT32_MIN || l > INT32_MAX)
+		if (!*arg || isspace((unsigned char)*arg) || *end || errno ||
+		    l < INT32_MIN || l > INT32_MAX)
 			return opt_error("%s expects a number, not '%s'", name,
 					 arg);
 		*(int *)o->value = (int)l;

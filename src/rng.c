@@ -102,7 +102,8 @@ int rng_seed_parse(const char *s, uint64_t *seed)
 	char *end;
 	int base = 10;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	/* strtoull skips any white space and takes a sign: a digit first. */
+	if (!s || !*s || *s < '0' || *s > '9')
 		return -1;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;

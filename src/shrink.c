@@ -151,11 +151,14 @@ static int run_wave(struct shrinker *sh, size_t count, size_t *const *seqs,
 		    const size_t *lens, int *res)
 {
 	const struct shrink_options *o = sh->opts;
+	bool cut = false;
 
 	if (o->max_trials && sh->stats.trials >= o->max_trials)
 		return -1;
-	if (o->max_trials && sh->stats.trials + count > o->max_trials)
+	if (o->max_trials && sh->stats.trials + count > o->max_trials) {
 		count = o->max_trials - sh->stats.trials;
+		cut = true;
+	}
 	for (size_t i = 0; i < count; i++)
 		sh->stats.executions += lens[i];
 	if (batched(sh) && count > 1) {
@@ -178,7 +181,12 @@ static int run_wave(struct shrinker *sh, size_t count, size_t *const *seqs,
 			return -1;
 		res[i] = (res[i] ? 1 : 0) ^ (o->invert ? 1 : 0);
 	}
-	return 0;
+	/*
+	 * A wave cut short by the budget has results the caller would read
+	 * unset (a confirmation would look flaky, a probe could look like a
+	 * reproduction): the budget is spent, so stop here.
+	 */
+	return cut ? -1 : 0;
 }
 
 static void note_success(struct shrinker *sh, const size_t *pos, size_t k)

@@ -20,7 +20,11 @@ bool txtar_is_marker(const char *buf, size_t len, char **name)
 		b++;
 	while (e > b && (buf[e - 1] == ' ' || buf[e - 1] == '\t'))
 		e--;
-	if (b == e)
+	/*
+	 * A NUL cannot be in a file name: such a line is data, not a marker
+	 * whose name would be silently cut short.
+	 */
+	if (b == e || memchr(buf + b, '\0', e - b))
 		return false;
 	if (name)
 		*name = xstrndup(buf + b, e - b);

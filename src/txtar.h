@@ -5,7 +5,8 @@
  *
  * Marker rules (as Go's txtar): a line that starts with "-- " and, after a
  * trailing '\r' is dropped, ends with " --", at least 6 bytes long, and whose
- * name (the text between, trimmed of spaces) is not empty.  A section runs
+ * name (the text between, trimmed of spaces) is not empty and holds no
+ * NUL byte.  A section runs
  * to the next marker; a missing final newline is added to the comment and
  * to each file's data.
  *

@@ -26,8 +26,23 @@ struct junit_reporter {
 
 static void attr(struct strbuf *sb, const char *name, const char *value)
 {
+	struct strbuf esc = STRBUF_INIT;
+
 	strbuf_addf(sb, " %s=\"", name);
-	report_xml_escape(sb, value, strlen(value));
+	report_xml_escape(&esc, value, strlen(value));
+	/*
+	 * A parser turns a raw tab or newline in an attribute into a space
+	 * (attribute-value normalization): keep them as references.
+	 */
+	for (size_t i = 0; i < esc.len; i++) {
+		if (esc.buf[i] == '\t')
+			strbuf_addstr(sb, "&#9;");
+		else if (esc.buf[i] == '\n')
+			strbuf_addstr(sb, "&#10;");
+		else
+			strbuf_addch(sb, esc.buf[i]);
+	}
+	strbuf_release(&esc);
 	strbuf_addch(sb, '"');
 }
 

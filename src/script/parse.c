@@ -22,12 +22,11 @@ static bool is_shell_special(int c)
 static void add_var(struct strbuf *out, const char *name, size_t n,
 		    script_getenv_fn *getenv_fn, void *data)
 {
-	char *key = xstrndup(name, n);
-	bool quote = n > 2 && !strcmp(key + n - 2, "@R");
+	/* Judged on the bytes: a NUL in the name makes key shorter than n. */
+	bool quote = n > 2 && !memcmp(name + n - 2, "@R", 2);
+	char *key = xstrndup(name, quote ? n - 2 : n);
 	const char *v;
 
-	if (quote)
-		key[n - 2] = '\0';
 	v = getenv_fn(data, key);
 	if (v && quote)
 		regex_quote_meta(out, v);
