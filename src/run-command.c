@@ -765,16 +765,15 @@ bool run_result_skipped(const struct run_result *r)
 	       !r->timed_out;
 }
 
-int run_result_write_json(const char *path, const struct child_process *cp,
-			  uint64_t seed, const char *extra_json)
+void run_result_json(struct strbuf *out, const struct child_process *cp,
+		     uint64_t seed, const char *extra_json)
 {
 	const struct run_result *r = &cp->result;
-	struct strbuf out = STRBUF_INIT, desc = STRBUF_INIT;
+	struct strbuf desc = STRBUF_INIT;
 	struct json_writer w;
 	char *cwd = NULL;
-	int ret;
 
-	json_init(&w, &out, true);
+	json_init(&w, out, true);
 	json_object_begin(&w);
 	json_key(&w, "argv");
 	json_array_begin(&w);
@@ -826,14 +825,23 @@ int run_result_write_json(const char *path, const struct child_process *cp,
 	run_result_describe(&desc, r);
 	json_string(&w, desc.buf);
 	if (extra_json && *extra_json) {
-		strbuf_addstr(&out, ",\n  ");
-		strbuf_addstr(&out, extra_json);
+		strbuf_addstr(out, ",\n  ");
+		strbuf_addstr(out, extra_json);
 	}
 	json_object_end(&w);
-	strbuf_addch(&out, '\n');
-	ret = strbuf_write_file(&out, path);
+	strbuf_addch(out, '\n');
 	free(cwd);
-	strbuf_release(&out);
 	strbuf_release(&desc);
+}
+
+int run_result_write_json(const char *path, const struct child_process *cp,
+			  uint64_t seed, const char *extra_json)
+{
+	struct strbuf out = STRBUF_INIT;
+	int ret;
+
+	run_result_json(&out, cp, seed, extra_json);
+	ret = strbuf_write_file(&out, path);
+	strbuf_release(&out);
 	return ret;
 }

@@ -1,0 +1,194 @@
+/*
+ * file-worker.c - the background file threads of `ordeal run`: a FIFO of
+ * jobs (prepare a test's directory and output files; write a file) under
+ * one mutex, run by a few threads that block every signal.
+ */
+#include "file-worker.h"
+#include "path.h"
+#include "strbuf.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_THREADS 8
+
+struct fw_job {
+	struct fw_job *next;
+	struct file_prep *prep; /* a prepare job, or NULL: a write */
+	char *path;
+	struct strbuf content;
+};
+
+struct file_worker {
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* a job was queued, or stopping */
+	pthread_cond_t done; /* a job finished */
+	struct fw_job *head, **tail;
+	size_t pending; /* queued or running */
+	bool stopping;
+	pthread_t threads[MAX_THREADS];
+	int nr_threads;
+};
+
+static int open_output(const char *dir, const char *name)
+{
+	char *path = path_join(dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	free(path);
+	return fd;
+}
+
+static void run_prepare(struct file_prep *p)
+{
+	/* The parent usually exists: one mkdir, not mkdir -p's walk. */
+	if (mkdir(p->dir, 0777) < 0 && errno != EEXIST &&
+	    mkdir_p(p->dir, 0777) < 0)
+		warning_errno("cannot create '%s'", p->dir);
+	p->out_fd = open_output(p->dir, "stdout");
+	p->err_fd = open_output(p->dir, "stderr");
+}
+
+static void run_job(struct fw_job *job)
+{
+	if (job->prep) {
+		run_prepare(job->prep);
+	} else {
+		/* strbuf_write_file() names the file in its error. */
+		strbuf_write_file(&job->content, job->path);
+		free(job->path);
+		strbuf_release(&job->content);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct file_worker *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		struct fw_job *job;
+
+		while (!w->head && !w->stopping)
+			pthread_cond_wait(&w->work, &w->lock);
+		if (!w->head)
+			break; /* stopping, and nothing left */
+		job = w->head;
+		w->head = job->next;
+		if (!w->head)
+			w->tail = &w->head;
+		pthread_mutex_unlock(&w->lock);
+
+		run_job(job);
+
+		pthread_mutex_lock(&w->lock);
+		if (job->prep)
+			job->prep->done = true;
+		w->pending--;
+		pthread_cond_broadcast(&w->done);
+		free(job);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+struct file_worker *file_worker_start(int nr_threads)
+{
+	struct file_worker *w = xcalloc(1, sizeof(*w));
+	sigset_t all, old;
+
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->done, NULL);
+	w->tail = &w->head;
+	if (nr_threads > MAX_THREADS)
+		nr_threads = MAX_THREADS;
+	/* Threads inherit the mask: let signals go to the main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (int i = 0; i < nr_threads; i++) {
+		if (pthread_create(&w->threads[i], NULL, worker_main, w))
+			break; /* fewer threads (or none: jobs run inline) */
+		w->nr_threads++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return w;
+}
+
+static void queue(struct file_worker *w, struct fw_job *job)
+{
+	if (!w->nr_threads) {
+		run_job(job);
+		if (job->prep)
+			job->prep->done = true;
+		free(job);
+		return;
+	}
+	pthread_mutex_lock(&w->lock);
+	*w->tail = job;
+	w->tail = &job->next;
+	w->pending++;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void file_worker_prepare(struct file_worker *w, struct file_prep *p)
+{
+	struct fw_job *job = xcalloc(1, sizeof(*job));
+
+	p->out_fd = p->err_fd = -1;
+	p->done = false;
+	job->prep = p;
+	queue(w, job);
+}
+
+void file_worker_wait(struct file_worker *w, struct file_prep *p)
+{
+	if (!w->nr_threads)
+		return; /* ran inline */
+	pthread_mutex_lock(&w->lock);
+	while (!p->done)
+		pthread_cond_wait(&w->done, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void file_worker_write(struct file_worker *w, char *path,
+		       struct strbuf *content)
+{
+	struct fw_job *job = xcalloc(1, sizeof(*job));
+
+	job->path = path;
+	job->content = *content;
+	strbuf_init(content, 0);
+	queue(w, job);
+}
+
+void file_worker_flush(struct file_worker *w)
+{
+	if (!w->nr_threads)
+		return;
+	pthread_mutex_lock(&w->lock);
+	while (w->pending)
+		pthread_cond_wait(&w->done, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void file_worker_stop(struct file_worker *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_broadcast(&w->work);
+	pthread_mutex_unlock(&w->lock);
+	/* The threads drain the queue before they see `stopping`. */
+	for (int i = 0; i < w->nr_threads; i++)
+		pthread_join(w->threads[i], NULL);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->done);
+	free(w);
+}
