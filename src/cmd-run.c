@@ -431,6 +431,8 @@ static int make_out_dir(struct runner *r)
 		free(p);
 		return -1;
 	}
+	/* Thousands of test directories: let the filesystem spread them. */
+	os_hint_spread_subdirs(p);
 	free(p);
 	return 0;
 }

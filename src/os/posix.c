@@ -62,6 +62,12 @@ int os_unshare_user_mount(void)
 	return -1;
 }
 
+int os_hint_spread_subdirs(const char *dir UNUSED)
+{
+	errno = ENOSYS;
+	return -1;
+}
+
 const char *os_fs_type(const char *path UNUSED)
 {
 	return NULL;
