@@ -118,6 +118,11 @@ struct file_worker *file_worker_start(int nr_threads)
 	return w;
 }
 
+/*
+ * Only a prepare wakes a thread: someone will wait for it.  Writes ride
+ * along with the next prepare (or flush/stop), which halves the wake-ups
+ * when every job is short.
+ */
 static void queue(struct file_worker *w, struct fw_job *job)
 {
 	if (!w->nr_threads) {
@@ -131,7 +136,8 @@ static void queue(struct file_worker *w, struct fw_job *job)
 	*w->tail = job;
 	w->tail = &job->next;
 	w->pending++;
-	pthread_cond_signal(&w->work);
+	if (job->prep)
+		pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -171,6 +177,8 @@ void file_worker_flush(struct file_worker *w)
 	if (!w->nr_threads)
 		return;
 	pthread_mutex_lock(&w->lock);
+	if (w->pending)
+		pthread_cond_broadcast(&w->work);
 	while (w->pending)
 		pthread_cond_wait(&w->done, &w->lock);
 	pthread_mutex_unlock(&w->lock);
