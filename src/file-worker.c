@@ -1,7 +1,10 @@
 /*
  * file-worker.c - the background file threads of `ordeal run`: a FIFO of
  * jobs (prepare a test's directory and output files; write a file) under
- * one mutex, run by a few threads that block every signal.
+ * one mutex, run by a few threads that block every signal.  A prepare
+ * that no thread has taken yet when the caller waits for it is run by the
+ * caller: on a loaded machine a woken thread may wait milliseconds for a
+ * CPU, and the caller must not wait for that.
  */
 #include "file-worker.h"
 #include "path.h"
@@ -80,6 +83,8 @@ static void *worker_main(void *arg)
 		w->head = job->next;
 		if (!w->head)
 			w->tail = &w->head;
+		if (job->prep)
+			job->prep->job = NULL; /* ours now */
 		pthread_mutex_unlock(&w->lock);
 
 		run_job(job);
@@ -147,15 +152,43 @@ void file_worker_prepare(struct file_worker *w, struct file_prep *p)
 
 	p->out_fd = p->err_fd = -1;
 	p->done = false;
+	p->job = w->nr_threads ? job : NULL;
 	job->prep = p;
 	queue(w, job);
 }
 
+/* Take p's job out of the queue (it is there: p->job is set). */
+static void unqueue(struct file_worker *w, struct fw_job *job)
+{
+	struct fw_job **pp = &w->head;
+
+	while (*pp != job)
+		pp = &(*pp)->next;
+	*pp = job->next;
+	if (w->tail == &job->next)
+		w->tail = pp;
+}
+
 void file_worker_wait(struct file_worker *w, struct file_prep *p)
 {
+	struct fw_job *job;
+
 	if (!w->nr_threads)
 		return; /* ran inline */
 	pthread_mutex_lock(&w->lock);
+	job = p->done ? NULL : p->job;
+	if (job) {
+		/* No thread took it yet: do it now rather than wait. */
+		unqueue(w, job);
+		p->job = NULL;
+		pthread_mutex_unlock(&w->lock);
+		run_prepare(p);
+		free(job);
+		pthread_mutex_lock(&w->lock);
+		p->done = true;
+		w->pending--;
+		pthread_cond_broadcast(&w->done);
+	}
 	while (!p->done)
 		pthread_cond_wait(&w->done, &w->lock);
 	pthread_mutex_unlock(&w->lock);

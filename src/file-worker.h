@@ -26,6 +26,7 @@
 
 struct strbuf;
 struct file_worker;
+struct fw_job;
 
 struct file_prep {
 	const char *dir; /* borrowed; made with its parents if missing */
@@ -35,13 +36,18 @@ struct file_prep {
 	 * caller may retry the open itself to report the error).
 	 */
 	int out_fd, err_fd;
-	bool done; /* private: set by the worker under its lock */
+	/* Private, under the worker's lock: */
+	bool done;
+	struct fw_job *job; /* queued and not taken by a thread yet */
 };
 
 struct file_worker *file_worker_start(int nr_threads);
 /* Queue the creation of p->dir, dir/stdout and dir/stderr. */
 void file_worker_prepare(struct file_worker *w, struct file_prep *p);
-/* Wait until p's job ran (p->out_fd and p->err_fd are then set). */
+/*
+ * Wait until p's job ran (p->out_fd and p->err_fd are then set); when no
+ * thread has taken it yet, run it here instead of waiting.
+ */
 void file_worker_wait(struct file_worker *w, struct file_prep *p);
 /*
  * Queue writing `content` to `path` (created or truncated; one open and
