@@ -46,6 +46,11 @@
 #define OUT_BASE	   "ordeal-out"
 /* File threads; more overlap creates on a slow disk, 2 is plenty. */
 #define FILE_THREADS 2
+/*
+ * File work faster than this per job stays in the main loop: on tmpfs a
+ * hand-over to a thread costs more than the create.
+ */
+#define FILE_INLINE_NS (100 * NS_PER_US)
 /* Tests prepared ahead of the next to start: 2 fds each. */
 #define PREP_AHEAD_MAX 128
 #define ARENA_BLOCK    (64 * 1024)
@@ -1116,7 +1121,7 @@ int cmd_run(int argc, const char **argv)
 	r.prep_dirs = xcalloc(r.prep_window, sizeof(*r.prep_dirs));
 	for (size_t k = 0; k < r.prep_window; k++)
 		strbuf_init(&r.prep_dirs[k], 0);
-	r.fw = file_worker_start(FILE_THREADS);
+	r.fw = file_worker_start(FILE_THREADS, FILE_INLINE_NS);
 
 	/* Reporters: the files always, stdout as asked. */
 	live = !o.tap && !o.json && isatty(2);

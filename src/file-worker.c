@@ -5,8 +5,17 @@
  * that no thread has taken yet when the caller waits for it is run by the
  * caller: on a loaded machine a woken thread may wait milliseconds for a
  * CPU, and the caller must not wait for that.
+ *
+ * Threads only pay when the file work is slow: handing a job over costs a
+ * wake-up and a context switch, and merely having threads makes the
+ * process's spawns and unmaps dearer (TLB shootdowns), more than a create
+ * on tmpfs costs.  So each kind of job keeps a moving average of how long
+ * it took, and while that is under inline_ns the caller runs it at once;
+ * the threads are started the first time a kind turns out slow (a disk
+ * that is, or turns, slow), and a fast one brings the work back.
  */
 #include "file-worker.h"
+#include "clock.h"
 #include "path.h"
 #include "strbuf.h"
 
@@ -17,6 +26,7 @@
 #include <unistd.h>
 
 #define MAX_THREADS 8
+enum { JOB_PREPARE, JOB_WRITE };
 
 struct fw_job {
 	struct fw_job *next;
@@ -32,8 +42,11 @@ struct file_worker {
 	struct fw_job *head, **tail;
 	size_t pending; /* queued or running */
 	bool stopping;
+	int64_t avg_ns[2]; /* per job kind: moving average of its duration */
+	int64_t inline_ns;
+	/* Only the caller's thread reads or changes these two. */
+	int nr_threads, max_threads;
 	pthread_t threads[MAX_THREADS];
-	int nr_threads;
 };
 
 static int open_output(const char *dir, const char *name)
@@ -55,7 +68,7 @@ static void run_prepare(struct file_prep *p)
 	p->err_fd = open_output(p->dir, "stderr");
 }
 
-static void run_job(struct fw_job *job)
+static void run_job_untimed(struct fw_job *job)
 {
 	if (job->prep) {
 		run_prepare(job->prep);
@@ -65,6 +78,19 @@ static void run_job(struct fw_job *job)
 		free(job->path);
 		strbuf_release(&job->content);
 	}
+}
+
+/* Run the job and fold its duration into the average (under the lock). */
+static void run_job(struct file_worker *w, struct fw_job *job)
+{
+	int kind = job->prep ? JOB_PREPARE : JOB_WRITE;
+	int64_t start = clock_now_ns(), took;
+
+	run_job_untimed(job);
+	took = clock_now_ns() - start;
+	pthread_mutex_lock(&w->lock);
+	w->avg_ns[kind] += (took - w->avg_ns[kind]) / 8;
+	pthread_mutex_unlock(&w->lock);
 }
 
 static void *worker_main(void *arg)
@@ -87,7 +113,7 @@ static void *worker_main(void *arg)
 			job->prep->job = NULL; /* ours now */
 		pthread_mutex_unlock(&w->lock);
 
-		run_job(job);
+		run_job(w, job);
 
 		pthread_mutex_lock(&w->lock);
 		if (job->prep)
@@ -100,27 +126,35 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-struct file_worker *file_worker_start(int nr_threads)
+struct file_worker *file_worker_start(int nr_threads, int64_t inline_ns)
 {
 	struct file_worker *w = xcalloc(1, sizeof(*w));
-	sigset_t all, old;
 
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->done, NULL);
 	w->tail = &w->head;
-	if (nr_threads > MAX_THREADS)
-		nr_threads = MAX_THREADS;
+	w->inline_ns = inline_ns;
+	w->max_threads = nr_threads < 0 ? 0
+			 : nr_threads > MAX_THREADS ? MAX_THREADS
+						    : nr_threads;
+	return w;
+}
+
+static void start_threads(struct file_worker *w)
+{
+	sigset_t all, old;
+
 	/* Threads inherit the mask: let signals go to the main thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	for (int i = 0; i < nr_threads; i++) {
-		if (pthread_create(&w->threads[i], NULL, worker_main, w))
-			break; /* fewer threads (or none: jobs run inline) */
+	while (w->nr_threads < w->max_threads &&
+	       !pthread_create(&w->threads[w->nr_threads], NULL, worker_main,
+			       w))
 		w->nr_threads++;
-	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return w;
+	/* Fewer threads than asked (or none: every job inline) for good. */
+	w->max_threads = w->nr_threads;
 }
 
 /*
@@ -130,8 +164,23 @@ struct file_worker *file_worker_start(int nr_threads)
  */
 static void queue(struct file_worker *w, struct fw_job *job)
 {
-	if (!w->nr_threads) {
-		run_job(job);
+	bool inline_job = !w->max_threads;
+
+	if (!inline_job) {
+		pthread_mutex_lock(&w->lock);
+		inline_job = w->avg_ns[job->prep ? JOB_PREPARE : JOB_WRITE] <
+			     w->inline_ns;
+		pthread_mutex_unlock(&w->lock);
+	}
+	if (!inline_job && !w->nr_threads) {
+		start_threads(w);
+		inline_job = !w->nr_threads;
+	}
+	if (inline_job) {
+		/* No other thread knows this job: no lock for done. */
+		if (job->prep)
+			job->prep->job = NULL;
+		run_job(w, job);
 		if (job->prep)
 			job->prep->done = true;
 		free(job);
@@ -152,7 +201,7 @@ void file_worker_prepare(struct file_worker *w, struct file_prep *p)
 
 	p->out_fd = p->err_fd = -1;
 	p->done = false;
-	p->job = w->nr_threads ? job : NULL;
+	p->job = job;
 	job->prep = p;
 	queue(w, job);
 }
@@ -182,7 +231,7 @@ void file_worker_wait(struct file_worker *w, struct file_prep *p)
 		unqueue(w, job);
 		p->job = NULL;
 		pthread_mutex_unlock(&w->lock);
-		run_prepare(p);
+		run_job(w, job);
 		free(job);
 		pthread_mutex_lock(&w->lock);
 		p->done = true;

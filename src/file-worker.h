@@ -6,13 +6,17 @@
  * then never waits for the filesystem, whose creates cost microseconds on
  * tmpfs but can cost a millisecond each on a busy disk.
  *
- * Jobs run in the order they were queued, by `nr_threads` threads: with
- * more than one, jobs overlap, so never queue two jobs that touch the same
- * file (a test's prepare and its result are never queued at once: the
- * result is written after the test ran).  The threads block every signal,
- * so signals (SIGCHLD, Ctrl-C) reach the thread that waits for children.
- * With nr_threads 0, or when no thread can be started, every job runs at
- * once in the caller: same results, no overlap.
+ * Jobs run in the order they were queued, by up to `nr_threads` threads:
+ * jobs overlap, so never queue two jobs that touch the same file (a
+ * test's prepare and its result are never queued at once: the result is
+ * written after the test ran).  The threads block every signal, so
+ * signals (SIGCHLD, Ctrl-C) reach the thread that waits for children.
+ *
+ * A kind of job (prepare, write) whose recent jobs took less than
+ * `inline_ns` on average runs at once in the caller: threads only pay
+ * when the filesystem is slow, and are started the first time it is.
+ * With nr_threads 0, or when no thread can be started, every job runs in
+ * the caller: same results, no overlap.  inline_ns 0: always threads.
  *
  * Ownership: a struct file_prep is the caller's; it must stay alive and in
  * place from file_worker_prepare() until file_worker_wait() (or
@@ -41,7 +45,7 @@ struct file_prep {
 	struct fw_job *job; /* queued and not taken by a thread yet */
 };
 
-struct file_worker *file_worker_start(int nr_threads);
+struct file_worker *file_worker_start(int nr_threads, int64_t inline_ns);
 /* Queue the creation of p->dir, dir/stdout and dir/stderr. */
 void file_worker_prepare(struct file_worker *w, struct file_prep *p);
 /*

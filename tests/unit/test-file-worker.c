@@ -2,7 +2,7 @@
  * test-file-worker.c - unit tests of the file threads of `ordeal run`:
  * prepared directories with open stdout/stderr (parents made when
  * missing), written files, flush ordering, a prepare that cannot succeed,
- * and the same with no thread (jobs inline).
+ * and the same with no thread or with every job fast (jobs inline).
  */
 #include "common.h"
 #include "file-worker.h"
@@ -23,9 +23,9 @@ static char *file_text(const char *path)
 }
 
 /* Prepare many directories, write into each through its fds, check. */
-static void check_worker(int threads, const char *tag)
+static void check_worker(int threads, int64_t inline_ns, const char *tag)
 {
-	struct file_worker *w = file_worker_start(threads);
+	struct file_worker *w = file_worker_start(threads, inline_ns);
 	struct file_prep preps[NR_PREPS];
 	char *dirs[NR_PREPS];
 
@@ -87,19 +87,21 @@ static void check_worker(int threads, const char *tag)
 static void test_threads(void **state)
 {
 	(void)state;
-	check_worker(2, "two");
+	check_worker(2, 0, "two"); /* always handed to the threads */
 }
 
 static void test_inline(void **state)
 {
 	(void)state;
-	check_worker(0, "inline");
+	check_worker(0, 0, "inline");
+	/* Threads allowed, but every job fast enough to stay in the caller. */
+	check_worker(2, INT64_MAX, "fast");
 }
 
 /* A directory that cannot be made: -1 fds, no hang, a warning. */
 static void test_prepare_fails(void **state)
 {
-	struct file_worker *w = file_worker_start(1);
+	struct file_worker *w = file_worker_start(1, 0);
 	struct file_prep p;
 	char *file = xstrfmt("%s/plain-file", unit_tmpdir);
 	char *dir = xstrfmt("%s/sub", file);
