@@ -9,12 +9,12 @@
  * report complete, also when interrupted or stopped by --failfast.
  *
  * Speed: a run of 10,000 tiny tests should cost little more than spawning
- * 10,000 processes.  So the loop that spawns and reaps does no file
- * creation itself: file-worker threads create each test's directory and
- * output files a few tests ahead and write result.json after it (a create
- * can take a millisecond on a busy disk), and what is kept per test is one
- * fixed record plus its directory name in an arena: paths are built when
- * needed.
+ * 10,000 processes.  So each test's directory and output files are
+ * prepared a few tests ahead and result.json is queued after it, through
+ * file-worker.h, which hands that work to threads when creates are slow (a
+ * create can take a millisecond on a busy disk) and keeps it in this loop
+ * when they are fast; and what is kept per test is one fixed record plus
+ * its directory name in an arena: paths are built when needed.
  *
  * Script tests (*.txt, *.txtar) run as a child `ordeal script --quiet FILE`
  * of this same binary: the same engine as `ordeal script`, isolated in its
