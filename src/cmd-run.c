@@ -8,6 +8,14 @@
  * every start and finish to the reporters (report.h), and end with every
  * report complete, also when interrupted or stopped by --failfast.
  *
+ * Speed: a run of 10,000 tiny tests should cost little more than spawning
+ * 10,000 processes.  So each test's directory and output files are
+ * prepared a few tests ahead and result.json is queued after it, through
+ * file-worker.h, which hands that work to threads when creates are slow (a
+ * create can take a millisecond on a busy disk) and keeps it in this loop
+ * when they are fast; and what is kept per test is one fixed record plus
+ * its directory name in an arena: paths are built when needed.
+ *
  * Script tests (*.txt, *.txtar) run as a child `ordeal script --quiet FILE`
  * of this same binary: the same engine as `ordeal script`, isolated in its
  * own process so a script's timeout, crash or leftover processes are
@@ -16,6 +24,7 @@
 #include "common.h"
 #include "cmd.h"
 #include "clock.h"
+#include "file-worker.h"
 #include "json.h"
 #include "os.h"
 #include "parse-options.h"
@@ -35,6 +44,16 @@
 #define DEFAULT_TIMEOUT_NS (10 * 60 * NS_PER_SEC)
 #define STATUS_INTERVAL_NS (250 * NS_PER_MS)
 #define OUT_BASE	   "ordeal-out"
+/* File threads; more overlap creates on a slow disk, 2 is plenty. */
+#define FILE_THREADS 2
+/*
+ * File work faster than this per job stays in the main loop: on tmpfs a
+ * hand-over to a thread costs more than the create.
+ */
+#define FILE_INLINE_NS (100 * NS_PER_US)
+/* Tests prepared ahead of the next to start: 2 fds each. */
+#define PREP_AHEAD_MAX 128
+#define ARENA_BLOCK    (64 * 1024)
 /* Seeds we pick fit in 53 bits, so every JSON reader keeps them exact. */
 #define SEED_MASK ((1ULL << 53) - 1)
 
@@ -68,15 +87,24 @@ struct run_opts {
 
 enum test_state { T_PENDING, T_RUNNING, T_DONE };
 
-/* The runner's private side of one planned test (parallel to reps[]). */
+/*
+ * The runner's private side of one planned test (parallel to reps[]):
+ * kept small, it exists once per test.  The seed is derived from the
+ * run's seed and the plan index when needed; reps[i].reason is owned by
+ * the runner.
+ */
 struct run_test {
 	struct test_entry *entry;
 	enum test_state state;
-	char *dir_path;
-	char *stdout_path, *stderr_path;
-	char *reason;
-	uint64_t seed;
+	bool prepared; /* preps[i % prep_window] holds its files */
 	int failures;
+};
+
+/* Strings that live as long as the run, packed in blocks. */
+struct str_arena {
+	char **blocks;
+	size_t nr, alloc;
+	size_t used, size; /* of the last block */
 };
 
 struct runner {
@@ -101,10 +129,59 @@ struct runner {
 	int64_t start_ns;
 	bool stop;
 	size_t finished, passed, failed;
-	/* Names of per-test directories already taken (open addressing). */
+	/* Names of per-test directories already taken (during plan()). */
 	const char **dirs;
 	size_t dirs_cap;
+	struct str_arena names; /* reps[].dir */
+	struct file_worker *fw;
+	/* Tests [next, next + prep_window) are prepared ahead. */
+	struct file_prep *preps;
+	struct strbuf *prep_dirs; /* preps[k].dir */
+	size_t prep_window, prep_next;
+	struct strbuf scratch; /* dir_path(): the main thread's */
 };
+
+static const char *arena_add(struct str_arena *a, const char *s, size_t len)
+{
+	char *p;
+
+	if (!a->nr || a->size - a->used < len + 1) {
+		size_t size = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
+
+		ALLOC_GROW(a->blocks, a->nr + 1, a->alloc);
+		a->blocks[a->nr++] = xmalloc(size);
+		a->used = 0;
+		a->size = size;
+	}
+	p = a->blocks[a->nr - 1] + a->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	a->used += len + 1;
+	return p;
+}
+
+static void arena_clear(struct str_arena *a)
+{
+	for (size_t i = 0; i < a->nr; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+	memset(a, 0, sizeof(*a));
+}
+
+/* out_dir/tests/NAME[/file]: valid until the next call. */
+static const char *dir_path(struct runner *r, size_t i, const char *file)
+{
+	strbuf_reset(&r->scratch);
+	strbuf_addf(&r->scratch, "%s/%s", r->out_dir, r->reps[i].dir);
+	if (file)
+		strbuf_addf(&r->scratch, "/%s", file);
+	return r->scratch.buf;
+}
+
+static uint64_t test_seed(struct runner *r, size_t i)
+{
+	return rng_derive(r->run.seed, i);
+}
 
 static int parse_shuffle(const struct option *opt, const char *arg, int unset)
 {
@@ -155,25 +232,29 @@ static const char **dir_slot(struct runner *r, const char *name)
 	return &r->dirs[i];
 }
 
-/* tests/<safe name>[.instance][-N]: safe in a shell, unique in the run. */
-static char *test_dir_name(struct runner *r, const char *name,
-			   unsigned instance)
+/*
+ * tests/<safe name>[.instance][-N]: safe in a shell, unique in the run.
+ * In the runner's arena.
+ */
+static const char *test_dir_name(struct runner *r, const char *name,
+				 unsigned instance)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf *sb = &r->scratch;
 	const char **slot;
+	const char *dir;
 	size_t base;
-	char *dir;
 
-	strbuf_addstr(&sb, "tests/");
-	report_safe_name(&sb, name);
+	strbuf_reset(sb);
+	strbuf_addstr(sb, "tests/");
+	report_safe_name(sb, name);
 	if (r->opts->count > 1)
-		strbuf_addf(&sb, ".%u", instance);
-	base = sb.len;
-	for (int n = 2; *(slot = dir_slot(r, sb.buf + 6)); n++) {
-		strbuf_setlen(&sb, base);
-		strbuf_addf(&sb, "-%d", n);
+		strbuf_addf(sb, ".%u", instance);
+	base = sb->len;
+	for (int n = 2; *(slot = dir_slot(r, sb->buf + 6)); n++) {
+		strbuf_setlen(sb, base);
+		strbuf_addf(sb, "-%d", n);
 	}
-	dir = strbuf_detach(&sb, NULL);
+	dir = arena_add(&r->names, sb->buf, sb->len);
 	*slot = dir + 6;
 	return dir;
 }
@@ -355,6 +436,8 @@ static int make_out_dir(struct runner *r)
 		free(p);
 		return -1;
 	}
+	/* Thousands of test directories: let the filesystem spread them. */
+	os_hint_spread_subdirs(p);
 	free(p);
 	return 0;
 }
@@ -407,24 +490,22 @@ static void plan(struct runner *r)
 		struct run_test *t = &r->tests[k];
 
 		t->entry = e;
-		t->seed = rng_derive(r->run.seed, k);
 		rep->name = e->name;
 		rep->path = e->path;
+		rep->out_dir = r->out_dir;
 		rep->instance = (unsigned)(order[k] % o->count) + 1;
 		rep->dir = test_dir_name(r, e->name, rep->instance);
-		t->dir_path = path_join(r->out_dir, rep->dir);
-		t->stdout_path = path_join(t->dir_path, "stdout");
-		t->stderr_path = path_join(t->dir_path, "stderr");
-		rep->stdout_path = t->stdout_path;
-		rep->stderr_path = t->stderr_path;
 	}
+	/* Only plan() needs the table: give it back before the run. */
+	free(r->dirs);
+	r->dirs = NULL;
+	r->dirs_cap = 0;
 	free(order);
 }
 
 static void set_reason(struct runner *r, size_t i, char *reason)
 {
-	free(r->tests[i].reason);
-	r->tests[i].reason = reason;
+	free((char *)r->reps[i].reason);
 	r->reps[i].reason = reason;
 }
 
@@ -449,15 +530,17 @@ static void finish_test(struct runner *r, size_t i)
 /* Move the previous attempt's files to tests/NAME/attempt-K/. */
 static void keep_attempt(struct runner *r, size_t i, int attempt)
 {
-	struct run_test *t = &r->tests[i];
-	char *dir = xstrfmt("%s/attempt-%d", t->dir_path, attempt);
+	char *test_dir = xstrdup(dir_path(r, i, NULL));
+	char *dir = xstrfmt("%s/attempt-%d", test_dir, attempt);
 	static const char *const files[] = {"stdout", "stderr", "result.json"};
 
+	/* The previous attempt's result.json may still be queued. */
+	file_worker_flush(r->fw);
 	if (mkdir_p(dir, 0777) < 0) {
 		warning_errno("cannot create '%s'", dir);
 	} else {
 		for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
-			char *from = path_join(t->dir_path, files[f]);
+			char *from = path_join(test_dir, files[f]);
 			char *to = path_join(dir, files[f]);
 
 			if (rename(from, to) < 0 && errno != ENOENT)
@@ -467,6 +550,7 @@ static void keep_attempt(struct runner *r, size_t i, int attempt)
 		}
 	}
 	free(dir);
+	free(test_dir);
 }
 
 /*
@@ -502,6 +586,8 @@ static bool start_test(struct runner *r, size_t i, int slot)
 	struct report_test *rep = &r->reps[i];
 	struct test_entry *e = t->entry;
 	struct child_process *cp = &r->slots[slot];
+	struct strbuf out_path = STRBUF_INIT, err_path = STRBUF_INIT;
+	int out_fd = -1, err_fd = -1, rc;
 
 	if (rep->attempts == 0 && e->skip_reason) {
 		rep->result = REPORT_SKIP;
@@ -509,10 +595,32 @@ static bool start_test(struct runner *r, size_t i, int slot)
 		finish_test(r, i);
 		return false;
 	}
-	/* tests/ exists: one mkdir, not mkdir -p's walk (10,000 tests). */
-	if (rep->attempts == 0 && mkdir(t->dir_path, 0777) < 0 &&
-	    errno != EEXIST && mkdir_p(t->dir_path, 0777) < 0)
-		warning_errno("cannot create '%s'", t->dir_path);
+	if (rep->attempts == 0 && t->prepared) {
+		struct file_prep *p = &r->preps[i % r->prep_window];
+
+		file_worker_wait(r->fw, p);
+		t->prepared = false;
+		out_fd = p->out_fd;
+		err_fd = p->err_fd;
+	} else if (rep->attempts == 0) {
+		const char *dir = dir_path(r, i, NULL);
+
+		/* tests/ exists: one mkdir, not mkdir -p's walk. */
+		if (mkdir(dir, 0777) < 0 && errno != EEXIST &&
+		    mkdir_p(dir, 0777) < 0)
+			warning_errno("cannot create '%s'", dir);
+	}
+	if (out_fd < 0 || err_fd < 0) {
+		/* Not prepared, or that failed: run-command opens (and
+		 * reports why it cannot). */
+		if (out_fd >= 0)
+			close(out_fd);
+		if (err_fd >= 0)
+			close(err_fd);
+		out_fd = err_fd = -1;
+		strbuf_addstr(&out_path, dir_path(r, i, "stdout"));
+		strbuf_addstr(&err_path, dir_path(r, i, "stderr"));
+	}
 	if (rep->attempts > 0)
 		keep_attempt(r, i, rep->attempts);
 	rep->attempts++;
@@ -529,7 +637,8 @@ static bool start_test(struct runner *r, size_t i, int slot)
 		if (e->kind == TEST_TEMPLATE)
 			resolve_program(r, cp);
 	}
-	strvec_pushf(&cp->env, "ORDEAL_SEED=%llu", (unsigned long long)t->seed);
+	strvec_pushf(&cp->env, "ORDEAL_SEED=%llu",
+		     (unsigned long long)test_seed(r, i));
 	strvec_pushf(&cp->env, "ORDEAL_RUN=%u", rep->instance);
 	strvec_pushf(&cp->env, "ORDEAL_THREAD=%d", slot);
 	strvec_pushf(&cp->env, "ORDEAL_ATTEMPT=%d", rep->attempts);
@@ -538,10 +647,15 @@ static bool start_test(struct runner *r, size_t i, int slot)
 	strvec_pushf(&cp->env, "ORDEAL_OUTPUT_DIR=%s/%s", r->abs_out_dir,
 		     rep->dir);
 	cp->in = CHILD_NULL;
-	cp->out = CHILD_FILE;
-	cp->out_path = t->stdout_path;
-	cp->err = CHILD_FILE;
-	cp->err_path = t->stderr_path;
+	if (out_fd >= 0) {
+		cp->out = cp->err = CHILD_FD;
+		cp->out_fd = out_fd;
+		cp->err_fd = err_fd;
+	} else {
+		cp->out = cp->err = CHILD_FILE;
+		cp->out_path = out_path.buf;
+		cp->err_path = err_path.buf;
+	}
 	cp->timeout_ns = e->timeout_ns ? e->timeout_ns : r->opts->timeout_ns;
 	cp->data = (void *)(uintptr_t)i;
 	r->busy[slot] = true;
@@ -549,39 +663,47 @@ static bool start_test(struct runner *r, size_t i, int slot)
 	rep->started_ns = clock_now_ns();
 	if (rep->attempts == 1)
 		report_test_started(&r->reporters, rep);
-	if (start_command(cp) < 0)
-		return false; /* handled as a finished child by the caller */
-	return true;
+	rc = start_command(cp);
+	/* The child has its copies (or never will). */
+	if (out_fd >= 0) {
+		close(out_fd);
+		close(err_fd);
+	}
+	cp->out_fd = cp->err_fd = -1;
+	cp->out_path = cp->err_path = NULL;
+	strbuf_release(&out_path);
+	strbuf_release(&err_path);
+	/* A failed start is handled as a finished child by the caller. */
+	return rc == 0;
 }
 
+/* result.json, written by a file thread (errors are reported there). */
 static void write_evidence(struct runner *r, size_t i, struct child_process *cp)
 {
-	struct run_test *t = &r->tests[i];
 	struct report_test *rep = &r->reps[i];
-	struct strbuf extra = STRBUF_INIT;
-	char *path = path_join(t->dir_path, "result.json");
+	struct strbuf extra = STRBUF_INIT, json = STRBUF_INIT;
 
 	strbuf_addstr(&extra, "\"name\":");
 	json_quote(&extra, rep->name, strlen(rep->name));
 	strbuf_addf(&extra, ",\"instance\":%u,\"attempt\":%d,\"thread\":%d",
 		    rep->instance, rep->attempts, (int)(cp - r->slots));
-	if (run_result_write_json(path, cp, t->seed, extra.buf) < 0)
-		warning("cannot write '%s'", path);
-	free(path);
+	run_result_json(&json, cp, test_seed(r, i), extra.buf);
+	file_worker_write(r->fw, xstrdup(dir_path(r, i, "result.json")),
+			  &json);
 	strbuf_release(&extra);
 }
 
 /* Skip reason of an exit-77 test: its last line of output, if short. */
-static char *skip_reason(struct run_test *t)
+static char *skip_reason(struct runner *r, size_t i)
 {
-	const char *files[] = {t->stdout_path, t->stderr_path};
+	const char *files[] = {"stdout", "stderr"};
 	char *reason = NULL;
 
 	for (size_t f = 0; f < 2 && !reason; f++) {
 		struct strbuf sb = STRBUF_INIT, line = STRBUF_INIT;
 		size_t off;
 
-		report_read_tail(&sb, files[f], 512, NULL);
+		report_read_tail(&sb, dir_path(r, i, files[f]), 512, NULL);
 		strbuf_rtrim(&sb);
 		off = report_tail_offset(sb.buf, sb.len, 1);
 		report_printable(&line, sb.buf + off, sb.len - off, false);
@@ -625,7 +747,7 @@ static bool child_done(struct runner *r, struct child_process *cp)
 					   t->failures == 1 ? "" : "s"));
 	} else if (run_result_skipped(res)) {
 		rep->result = REPORT_SKIP;
-		set_reason(r, i, skip_reason(t));
+		set_reason(r, i, skip_reason(r, i));
 	} else {
 		t->failures++;
 		rep->result = REPORT_FAIL;
@@ -678,6 +800,56 @@ static void tick(struct runner *r)
 	report_status(&r->reporters, &st);
 }
 
+/*
+ * Queue the files of tests [from, from + prep_window) that are not queued
+ * yet.  Test k's slot, preps[k % prep_window], last held test
+ * k - prep_window, which started before `from`.
+ */
+static void prepare_ahead(struct runner *r, size_t from)
+{
+	while (r->prep_next < r->nr && r->prep_next < from + r->prep_window &&
+	       !r->stop && !run_command_interrupted()) {
+		size_t k = r->prep_next++;
+		struct file_prep *p = &r->preps[k % r->prep_window];
+
+		if (r->tests[k].entry->skip_reason)
+			continue; /* never runs: no directory */
+		strbuf_reset(&r->prep_dirs[k % r->prep_window]);
+		strbuf_addstr(&r->prep_dirs[k % r->prep_window],
+			      dir_path(r, k, NULL));
+		p->dir = r->prep_dirs[k % r->prep_window].buf;
+		r->tests[k].prepared = true;
+		file_worker_prepare(r->fw, p);
+	}
+}
+
+/*
+ * Tests prepared but never started (--failfast, Ctrl-C): remove what was
+ * made for them, so a test that did not run has no directory.
+ */
+static void drop_prepared(struct runner *r)
+{
+	size_t from = r->prep_next > r->prep_window
+			      ? r->prep_next - r->prep_window
+			      : 0;
+
+	file_worker_flush(r->fw);
+	for (size_t k = from; k < r->prep_next; k++) {
+		struct file_prep *p = &r->preps[k % r->prep_window];
+
+		if (!r->tests[k].prepared)
+			continue;
+		r->tests[k].prepared = false;
+		if (p->out_fd >= 0)
+			close(p->out_fd);
+		if (p->err_fd >= 0)
+			close(p->err_fd);
+		unlink(dir_path(r, k, "stdout"));
+		unlink(dir_path(r, k, "stderr"));
+		rmdir(dir_path(r, k, NULL));
+	}
+}
+
 static void schedule(struct runner *r, bool live_status)
 {
 	int64_t last_tick = clock_now_ns();
@@ -695,6 +867,7 @@ static void schedule(struct runner *r, bool live_status)
 			while (next < r->nr && !r->stop) {
 				size_t i = next++;
 
+				prepare_ahead(r, i);
 				if (start_test(r, i, s))
 					break;
 				/* Skipped, or could not start. */
@@ -724,6 +897,7 @@ static void schedule(struct runner *r, bool live_status)
 		while ((cp = run_command_wait_any(0)))
 			child_done(r, cp);
 	}
+	drop_prepared(r);
 	/* Everything not started is reported as not run. */
 	for (size_t i = 0; i < r->nr; i++) {
 		if (r->tests[i].state != T_PENDING)
@@ -778,13 +952,16 @@ static FILE *open_report(struct runner *r, const char *name)
 
 static void runner_clear(struct runner *r)
 {
-	for (size_t i = 0; i < r->nr; i++) {
-		free((char *)r->reps[i].dir);
-		free(r->tests[i].dir_path);
-		free(r->tests[i].stdout_path);
-		free(r->tests[i].stderr_path);
-		free(r->tests[i].reason);
-	}
+	file_worker_stop(r->fw);
+	r->fw = NULL;
+	for (size_t i = 0; i < r->nr; i++)
+		free((char *)r->reps[i].reason);
+	free(r->preps);
+	for (size_t k = 0; r->prep_dirs && k < r->prep_window; k++)
+		strbuf_release(&r->prep_dirs[k]);
+	free(r->prep_dirs);
+	arena_clear(&r->names);
+	strbuf_release(&r->scratch);
 	free(r->dirs);
 	free(r->reps);
 	free(r->tests);
@@ -863,7 +1040,7 @@ int cmd_run(int argc, const char **argv)
 			"lines of a failed test's output to show (20)"),
 		OPT_END(),
 	};
-	struct runner r = {.opts = &o};
+	struct runner r = {.opts = &o, .scratch = STRBUF_INIT};
 	struct report_set *rs = &r.reporters;
 	FILE *tap_file = NULL;
 	bool live, color;
@@ -939,6 +1116,14 @@ int cmd_run(int argc, const char **argv)
 	r.busy = xcalloc(o.jobs, sizeof(*r.busy));
 	for (int s = 0; s < o.jobs; s++)
 		child_process_init(&r.slots[s]);
+	r.prep_window = 2 * (size_t)o.jobs + 8;
+	if (r.prep_window > PREP_AHEAD_MAX)
+		r.prep_window = PREP_AHEAD_MAX;
+	r.preps = xcalloc(r.prep_window, sizeof(*r.preps));
+	r.prep_dirs = xcalloc(r.prep_window, sizeof(*r.prep_dirs));
+	for (size_t k = 0; k < r.prep_window; k++)
+		strbuf_init(&r.prep_dirs[k], 0);
+	r.fw = file_worker_start(FILE_THREADS, FILE_INLINE_NS);
 
 	/* Reporters: the files always, stdout as asked. */
 	live = !o.tap && !o.json && isatty(2);
@@ -979,6 +1164,9 @@ int cmd_run(int argc, const char **argv)
 			  : "");
 	report_begin(rs, &r.run);
 	schedule(&r, live);
+	/* Every result.json written before the reports say the run ended. */
+	file_worker_stop(r.fw);
+	r.fw = NULL;
 	count_results(&r);
 	rc = report_end(rs, &r.run, r.reps, r.nr);
 	if (tap_file && fclose(tap_file))

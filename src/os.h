@@ -44,6 +44,17 @@ int os_unshare_user_mount(void);
  * max_user_namespaces, and Debian's unprivileged_userns_clone switch).
  */
 bool os_unprivileged_userns(void);
+/*
+ * Hint that directory `dir` will hold many unrelated, short-lived
+ * subdirectories (the tests/ of a run), so the filesystem spreads them
+ * out instead of packing them beside the parent.  On ext4 this is the
+ * Orlov allocator's top-directory flag (chattr +T): on a busy disk,
+ * inode allocation in a block group full of recently deleted inodes
+ * costs about a millisecond per file, in a fresh group microseconds.
+ * Best effort: 0, or -1 with errno (ENOTTY, EOPNOTSUPP, ENOSYS where
+ * there is no such hint); callers ignore failures.
+ */
+int os_hint_spread_subdirs(const char *dir);
 /* Whether `path` is on a filesystem of type btrfs/zfs/tmpfs/...: the name
  * ("btrfs") in a static string, or NULL. */
 const char *os_fs_type(const char *path);

@@ -8,8 +8,10 @@
  * them alive until report_end(); reporters borrow them during a callback
  * and copy what they keep.  Reporters that need the whole run (report.json,
  * JUnit) are written in end() from the array the runner passes, so the
- * runner's records are the only per-test memory.  Test output is never
- * held whole: reporters read bounded tails of the per-test files.
+ * runner's records are the only per-test memory (a fixed struct per test,
+ * strings shared or in arenas: a 10,000-test run must stay small).  Test
+ * output is never held whole: reporters read bounded tails of the
+ * per-test files.
  *
  * Invariant: after begin(), every planned test reaches test_finished()
  * exactly once before end(), including tests that never ran (interrupted,
@@ -38,9 +40,12 @@ struct report_test {
 	const char *name;
 	const char *path; /* the file (NULL for --exec templates) */
 	const char *dir;  /* "tests/<safe-name>" relative to the run */
-	/* The last attempt's output files, as paths under the run's dir. */
-	const char *stdout_path;
-	const char *stderr_path;
+	/*
+	 * The run's directory (shared by every test): the last attempt's
+	 * output files are out_dir/dir/stdout and out_dir/dir/stderr (see
+	 * report_output_path), built when needed rather than kept per test.
+	 */
+	const char *out_dir;
 	unsigned instance; /* 1..--count */
 	enum report_result result;
 	/*
@@ -178,6 +183,13 @@ void report_xml_escape(struct strbuf *out, const char *s, size_t len);
  * still checks for collisions.
  */
 void report_safe_name(struct strbuf *out, const char *name);
+/*
+ * The path of a test's output file `which` ("stdout", "stderr"):
+ * out_dir/dir/which, into `sb` (reset first).  Empty when the test has no
+ * directory.
+ */
+void report_output_path(struct strbuf *sb, const struct report_test *t,
+			const char *which);
 /* The last `max_lines` lines of s[0..len) (a trailing newline ignored). */
 size_t report_tail_offset(const char *s, size_t len, int max_lines);
 /*

@@ -28,6 +28,12 @@
 extern char **environ;
 
 static int wake_pipe[2] = { -1, -1 };
+/*
+ * /dev/null for reading and for writing, opened once (close-on-exec) and
+ * dup2'd into every child that asks for it: one open per process, not
+ * one or two per child.
+ */
+static int null_fds[2] = { -1, -1 };
 static volatile sig_atomic_t interrupted_sig;
 static volatile sig_atomic_t exit_on_interrupt;
 static bool initialised;
@@ -172,9 +178,12 @@ static int open_stdio(struct child_process *cp, int which, int *child_fd,
 	case CHILD_STDOUT:
 		return 0;
 	case CHILD_NULL:
-		*child_fd = open("/dev/null", (which ? O_WRONLY : O_RDONLY) |
-						      O_CLOEXEC);
-		break;
+		if (null_fds[!!which] < 0)
+			null_fds[!!which] = open("/dev/null",
+						 (which ? O_WRONLY : O_RDONLY) |
+							 O_CLOEXEC);
+		*child_fd = null_fds[!!which];
+		return *child_fd < 0 ? -1 : 0; /* kept open for the next */
 	case CHILD_FILE:
 		*child_fd = open(path, which ? O_WRONLY | O_CREAT | O_TRUNC |
 						       O_CLOEXEC
@@ -433,11 +442,11 @@ static ssize_t running_index(pid_t pid)
 	return -1;
 }
 
-static bool token_is_running(const char *token)
+static bool token_is_running(const char *token, pid_t self)
 {
 	for (size_t i = 0; i < nr_running; i++) {
 		char buf[64];
-		snprintf(buf, sizeof(buf), "%ld.%lu", (long)getpid(),
+		snprintf(buf, sizeof(buf), "%ld.%lu", (long)self,
 			 running[i]->token);
 		if (!strcmp(buf, token))
 			return true;
@@ -446,7 +455,7 @@ static bool token_is_running(const char *token)
 }
 
 /* Reap children that are not ours to report (orphans adopted by us). */
-static int reap_orphans(void)
+static int reap_orphans(pid_t self)
 {
 	int n = 0, status;
 	pid_t pid;
@@ -455,7 +464,7 @@ static int reap_orphans(void)
 	 * wait4(-1) is reached through the main loop for tracked ones. */
 	for (;;) {
 		pid_t *kids = NULL;
-		int nk = os_list_children(getpid(), &kids);
+		int nk = os_list_children(self, &kids);
 		bool any = false;
 
 		for (int i = 0; i < nk; i++) {
@@ -511,22 +520,23 @@ static int sweep_leftovers(struct child_process *cp)
 	char token[64];
 	int count = 0;
 	pid_t *kids = NULL;
+	pid_t self = getpid(); /* not cached: `ordeal script -j` forks */
 	int nk;
 
 	if (cp && killpg(cp->pid, 0) == 0) {
 		killpg(cp->pid, SIGKILL);
 		for (int i = 0; i < 100 && killpg(cp->pid, 0) == 0; i++) {
-			count += reap_orphans();
+			count += reap_orphans(self);
 			usleep(1000);
 		}
-		count += reap_orphans();
+		count += reap_orphans(self);
 		if (!count)
 			count = 1; /* group members reaped by their parents */
 	}
 	if (cp)
-		snprintf(token, sizeof(token), "%ld.%lu", (long)getpid(),
+		snprintf(token, sizeof(token), "%ld.%lu", (long)self,
 			 cp->token);
-	nk = os_list_children(getpid(), &kids);
+	nk = os_list_children(self, &kids);
 	for (int i = 0; i < nk; i++) {
 		char *t;
 		bool kill_it;
@@ -536,7 +546,8 @@ static int sweep_leftovers(struct child_process *cp)
 			continue;
 		}
 		t = os_process_getenv(kids[i], TOKEN_VAR);
-		kill_it = t && (cp ? !strcmp(t, token) : !token_is_running(t));
+		kill_it = t && (cp ? !strcmp(t, token)
+				   : !token_is_running(t, self));
 		free(t);
 		if (!kill_it) {
 			kids[i] = 0;
@@ -549,7 +560,7 @@ static int sweep_leftovers(struct child_process *cp)
 	}
 	if (nk > 0) {
 		reap_killed(kids, nk);
-		reap_orphans();
+		reap_orphans(self);
 	}
 	free(kids);
 	return count;
@@ -785,16 +796,15 @@ bool run_result_skipped(const struct run_result *r)
 	       !r->timed_out;
 }
 
-int run_result_write_json(const char *path, const struct child_process *cp,
-			  uint64_t seed, const char *extra_json)
+void run_result_json(struct strbuf *out, const struct child_process *cp,
+		     uint64_t seed, const char *extra_json)
 {
 	const struct run_result *r = &cp->result;
-	struct strbuf out = STRBUF_INIT, desc = STRBUF_INIT;
+	struct strbuf desc = STRBUF_INIT;
 	struct json_writer w;
 	char *cwd = NULL;
-	int ret;
 
-	json_init(&w, &out, true);
+	json_init(&w, out, true);
 	json_object_begin(&w);
 	json_key(&w, "argv");
 	json_array_begin(&w);
@@ -846,14 +856,23 @@ int run_result_write_json(const char *path, const struct child_process *cp,
 	run_result_describe(&desc, r);
 	json_string(&w, desc.buf);
 	if (extra_json && *extra_json) {
-		strbuf_addstr(&out, ",\n  ");
-		strbuf_addstr(&out, extra_json);
+		strbuf_addstr(out, ",\n  ");
+		strbuf_addstr(out, extra_json);
 	}
 	json_object_end(&w);
-	strbuf_addch(&out, '\n');
-	ret = strbuf_write_file(&out, path);
+	strbuf_addch(out, '\n');
 	free(cwd);
-	strbuf_release(&out);
 	strbuf_release(&desc);
+}
+
+int run_result_write_json(const char *path, const struct child_process *cp,
+			  uint64_t seed, const char *extra_json)
+{
+	struct strbuf out = STRBUF_INIT;
+	int ret;
+
+	run_result_json(&out, cp, seed, extra_json);
+	ret = strbuf_write_file(&out, path);
+	strbuf_release(&out);
 	return ret;
 }

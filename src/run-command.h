@@ -167,5 +167,8 @@ bool run_result_skipped(const struct run_result *r);
  */
 int run_result_write_json(const char *path, const struct child_process *cp,
 			  uint64_t seed, const char *extra_json);
+/* The same JSON, appended to `out` (for callers that write it later). */
+void run_result_json(struct strbuf *out, const struct child_process *cp,
+		     uint64_t seed, const char *extra_json);
 
 #endif

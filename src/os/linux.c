@@ -196,6 +196,22 @@ int os_unshare_user_mount(void)
 	return mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
 }
 
+int os_hint_spread_subdirs(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int flags = 0, ret = -1;
+
+	if (fd < 0)
+		return -1;
+	/* Filesystems without the flag say ENOTTY or EOPNOTSUPP. */
+	if (!ioctl(fd, FS_IOC_GETFLAGS, &flags)) {
+		flags |= FS_TOPDIR_FL;
+		ret = ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	}
+	close_keep_errno(fd);
+	return ret < 0 ? -1 : 0;
+}
+
 const char *os_fs_type(const char *path)
 {
 	struct statfs st;

@@ -67,6 +67,12 @@ bool os_unprivileged_userns(void)
 	return false;
 }
 
+int os_hint_spread_subdirs(const char *dir UNUSED)
+{
+	errno = ENOSYS;
+	return -1;
+}
+
 const char *os_fs_type(const char *path UNUSED)
 {
 	return NULL;

@@ -85,20 +85,23 @@ static void output_line(struct events_reporter *er, const char *test,
 }
 
 /* The tail of one output file, one "output" event per line. */
-static void output_file(struct events_reporter *er, const char *test,
-			const char *path)
+static void output_file(struct events_reporter *er,
+			const struct report_test *t, const char *which)
 {
-	struct strbuf raw = STRBUF_INIT;
+	struct strbuf raw = STRBUF_INIT, path = STRBUF_INIT;
+	const char *test = t->name;
 	bool truncated;
 	size_t pos = 0;
 
-	report_read_tail(&raw, path, EVENT_TAIL_BYTES, &truncated);
+	report_output_path(&path, t, which);
+	report_read_tail(&raw, path.buf, EVENT_TAIL_BYTES, &truncated);
 	if (truncated) {
 		/* Start at a line boundary. */
 		char *nl = memchr(raw.buf, '\n', raw.len);
 
 		pos = nl ? (size_t)(nl - raw.buf) + 1 : 0;
-		output_line(er, test, "[... earlier output in %s]\n", path);
+		output_line(er, test, "[... earlier output in %s]\n",
+			    path.buf);
 	}
 	while (pos < raw.len) {
 		char *nl = memchr(raw.buf + pos, '\n', raw.len - pos);
@@ -118,6 +121,7 @@ static void output_file(struct events_reporter *er, const char *test,
 		pos = end;
 	}
 	strbuf_release(&raw);
+	strbuf_release(&path);
 }
 
 static void events_begin(struct reporter *r,
@@ -153,8 +157,8 @@ static void events_finished(struct reporter *r, const struct report_test *t)
 		output_line(er, t->name, "=== RUN   %s\n", t->name);
 	}
 	if (t->ran || t->interrupted) {
-		output_file(er, t->name, t->stdout_path);
-		output_file(er, t->name, t->stderr_path);
+		output_file(er, t, "stdout");
+		output_file(er, t, "stderr");
 	}
 	switch (t->result) {
 	case REPORT_PASS:

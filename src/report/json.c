@@ -4,13 +4,20 @@
  * "duration_ns","exit_status","signal","timed_out","attempts",
  * "max_rss_kb","user_s","sys_s","output_dir",...}]}.  Written once, at the
  * end of the run (also an interrupted one), atomically, so a reader never
- * sees half a report.  `--rerun-failed` reads it back.
+ * sees half a report.  `--rerun-failed` reads it back.  It is streamed to
+ * the temporary file in chunks: 10,000 tests make a few MB of JSON, which
+ * must not become the run's peak memory.
  */
 #include "common.h"
 #include "report.h"
 #include "clock.h"
 #include "json.h"
 #include "strbuf.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#define JSON_CHUNK (64 * 1024)
 
 struct json_reporter {
 	struct reporter base;
@@ -90,9 +97,16 @@ static int json_end(struct reporter *r, const struct report_run *run,
 {
 	struct json_reporter *jr = (struct json_reporter *)r;
 	struct strbuf sb = STRBUF_INIT, ts = STRBUF_INIT;
+	char *tmp = xstrfmt("%s.tmp-%ld", jr->path, (long)getpid());
 	struct json_writer w;
 	const char *result;
-	int ret;
+	int fd, ret = -1;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		error_errno("cannot create '%s'", tmp);
+		goto out;
+	}
 
 	if (run->interrupted)
 		result = "INTERRUPTED";
@@ -128,17 +142,42 @@ static int json_end(struct reporter *r, const struct report_run *run,
 	json_uint(&w, run->flaky);
 	json_key(&w, "tests");
 	json_array_begin(&w);
-	for (size_t i = 0; i < nr; i++)
+	for (size_t i = 0; i < nr; i++) {
 		add_test(&w, &tests[i]);
+		/* The writer keeps no offsets into sb: it may be emptied. */
+		if (sb.len >= JSON_CHUNK) {
+			if (write_in_full(fd, sb.buf, sb.len) < 0)
+				goto write_error;
+			strbuf_reset(&sb);
+		}
+	}
 	json_array_end(&w);
 	json_object_end(&w);
 	strbuf_addch(&sb, '\n');
-
-	/* strbuf_write_file_atomic() names the file in its own error. */
-	ret = strbuf_write_file_atomic(&sb, jr->path);
+	if (write_in_full(fd, sb.buf, sb.len) < 0 || fsync(fd) < 0)
+		goto write_error;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto write_error;
+	}
+	fd = -1;
+	if (rename(tmp, jr->path) < 0) {
+		error_errno("cannot rename '%s' to '%s'", tmp, jr->path);
+		unlink(tmp);
+		goto out;
+	}
+	ret = 0;
+	goto out;
+write_error:
+	error_errno("cannot write '%s'", tmp);
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+out:
+	free(tmp);
 	strbuf_release(&sb);
 	strbuf_release(&ts);
-	return ret < 0 ? -1 : 0;
+	return ret;
 }
 
 static void json_free(struct reporter *r)

@@ -46,20 +46,22 @@ static void attr(struct strbuf *sb, const char *name, const char *value)
 	strbuf_addch(sb, '"');
 }
 
-static void output_elem(struct strbuf *sb, const char *elem, const char *path,
+static void output_elem(struct strbuf *sb, const char *elem,
+			const struct report_test *t, const char *which,
 			size_t max)
 {
-	struct strbuf raw = STRBUF_INIT;
+	struct strbuf raw = STRBUF_INIT, path = STRBUF_INIT;
 	bool truncated;
 
-	report_read_tail(&raw, path, max, &truncated);
+	report_output_path(&path, t, which);
+	report_read_tail(&raw, path.buf, max, &truncated);
 	if (raw.len) {
 		strbuf_addf(sb, "      <%s>", elem);
 		if (truncated) {
 			struct strbuf note = STRBUF_INIT;
 
 			strbuf_addf(&note, "[... earlier output in %s]\n",
-				    path);
+				    path.buf);
 			report_xml_escape(sb, note.buf, note.len);
 			strbuf_release(&note);
 		}
@@ -67,6 +69,7 @@ static void output_elem(struct strbuf *sb, const char *elem, const char *path,
 		strbuf_addf(sb, "</%s>\n", elem);
 	}
 	strbuf_release(&raw);
+	strbuf_release(&path);
 }
 
 static void property(struct strbuf *sb, const char *name, const char *value)
@@ -135,8 +138,8 @@ static void add_testcase(struct strbuf *sb, const struct report_test *t)
 		size_t max = t->result == REPORT_FAIL ? JUNIT_FAIL_TAIL
 						      : JUNIT_PASS_TAIL;
 
-		output_elem(sb, "system-out", t->stdout_path, max);
-		output_elem(sb, "system-err", t->stderr_path, max);
+		output_elem(sb, "system-out", t, "stdout", max);
+		output_elem(sb, "system-err", t, "stderr", max);
 	}
 	strbuf_addstr(sb, "    </testcase>\n");
 }

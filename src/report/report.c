@@ -237,6 +237,17 @@ void report_safe_name(struct strbuf *out, const char *name)
 		strbuf_addf(out, "-%08x", (unsigned)fnv1a(name));
 }
 
+void report_output_path(struct strbuf *sb, const struct report_test *t,
+			const char *which)
+{
+	strbuf_reset(sb);
+	if (!t->dir)
+		return;
+	if (t->out_dir)
+		strbuf_addf(sb, "%s/", t->out_dir);
+	strbuf_addf(sb, "%s/%s", t->dir, which);
+}
+
 size_t report_tail_offset(const char *s, size_t len, int max_lines)
 {
 	size_t end = len;
@@ -261,7 +272,7 @@ void report_read_tail(struct strbuf *out, const char *path, size_t max_bytes,
 
 	if (truncated)
 		*truncated = false;
-	if (!path)
+	if (!path || !*path)
 		return;
 	if (strbuf_read_file_tail(out, path, max_bytes, &trunc) < 0)
 		return;

@@ -24,13 +24,15 @@ struct tap_reporter {
 	size_t n;
 };
 
-static void yaml_tail(struct strbuf *sb, const char *key, const char *path)
+static void yaml_tail(struct strbuf *sb, const struct report_test *t,
+		      const char *key)
 {
-	struct strbuf raw = STRBUF_INIT;
+	struct strbuf raw = STRBUF_INIT, path = STRBUF_INIT;
 	bool truncated;
 	size_t off;
 
-	report_read_tail(&raw, path, TAP_TAIL_BYTES, &truncated);
+	report_output_path(&path, t, key);
+	report_read_tail(&raw, path.buf, TAP_TAIL_BYTES, &truncated);
 	if (raw.len) {
 		off = report_tail_offset(raw.buf, raw.len, TAP_TAIL_LINES);
 		strbuf_addf(sb, "  %s: ", key);
@@ -38,6 +40,7 @@ static void yaml_tail(struct strbuf *sb, const char *key, const char *path)
 		strbuf_addch(sb, '\n');
 	}
 	strbuf_release(&raw);
+	strbuf_release(&path);
 }
 
 static void tap_begin(struct reporter *r, const struct report_run *run)
@@ -104,8 +107,8 @@ static void tap_finished(struct reporter *r, const struct report_test *t)
 			strbuf_addch(&sb, '\n');
 		}
 		if (t->result == REPORT_FAIL) {
-			yaml_tail(&sb, "stdout", t->stdout_path);
-			yaml_tail(&sb, "stderr", t->stderr_path);
+			yaml_tail(&sb, t, "stdout");
+			yaml_tail(&sb, t, "stderr");
 		}
 		strbuf_addstr(&sb, "  ...\n");
 	}

@@ -39,21 +39,23 @@ static void print_name(struct strbuf *sb, const char *name)
 	report_printable(sb, name, strlen(name), false);
 }
 
-static void add_tail(struct strbuf *sb, const char *label, const char *path,
-		     int max_lines)
+static void add_tail(struct strbuf *sb, const struct report_test *t,
+		     const char *label, int max_lines)
 {
 	struct strbuf raw = STRBUF_INIT, clean = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT;
 	bool truncated;
 	size_t off;
 
-	report_read_tail(&raw, path, TAIL_BYTES, &truncated);
+	report_output_path(&path, t, label);
+	report_read_tail(&raw, path.buf, TAIL_BYTES, &truncated);
 	if (!raw.len)
 		goto out;
 	off = report_tail_offset(raw.buf, raw.len, max_lines);
 	report_printable(&clean, raw.buf + off, raw.len - off, true);
 	strbuf_rtrim(&clean);
 	strbuf_addf(sb, "    %s%s (%s):\n", label,
-		    (off || truncated) ? " (tail)" : "", path);
+		    (off || truncated) ? " (tail)" : "", path.buf);
 	for (char *line = clean.buf, *nl; line && *line; line = nl) {
 		nl = strchr(line, '\n');
 		if (nl)
@@ -63,6 +65,7 @@ static void add_tail(struct strbuf *sb, const char *label, const char *path,
 out:
 	strbuf_release(&raw);
 	strbuf_release(&clean);
+	strbuf_release(&path);
 }
 
 static void text_finished(struct reporter *r, const struct report_test *t)
@@ -104,8 +107,8 @@ static void text_finished(struct reporter *r, const struct report_test *t)
 			    t->res.escaped, t->res.escaped == 1 ? "" : "es");
 	strbuf_addch(&sb, '\n');
 	if (t->result == REPORT_FAIL && t->ran && tr->tail_lines > 0) {
-		add_tail(&sb, "stdout", t->stdout_path, tr->tail_lines);
-		add_tail(&sb, "stderr", t->stderr_path, tr->tail_lines);
+		add_tail(&sb, t, "stdout", tr->tail_lines);
+		add_tail(&sb, t, "stderr", tr->tail_lines);
 	}
 	clear_status(tr);
 	fwrite(sb.buf, 1, sb.len, tr->out);
