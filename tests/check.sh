@@ -31,7 +31,7 @@ HELPER=$ABS_BUILD/ordeal-test-helper
 SCRIPT_ARGS=${SCRIPT_ARGS:-}
 cd "$ROOT" || exit 2
 
-STAGES=${*:-unit smoke crash-c docs script}
+STAGES=${*:-unit smoke crash-c docs fuzz script}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ordeal-check-XXXXXX") || exit 2
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM HUP
@@ -141,6 +141,19 @@ stage_crash_c() {
 	record crash-c "$p" "$f" 0 ""
 }
 
+stage_fuzz() {
+	echo "== fuzz (tests/fuzz/check.sh: every target a few seconds)"
+	log=$TMP/fuzz.log
+	BUILD=$ABS_BUILD sh "$ROOT/tests/fuzz/check.sh" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^FAIL' "$log")
+	s=$(grep -c '^skip ' "$log")
+	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	record fuzz "$p" "$f" "$s" ""
+}
+
 stage_docs() {
 	echo "== docs"
 	p=0 f=0
@@ -212,9 +225,10 @@ for stage in $STAGES; do
 	smoke) stage_smoke ;;
 	crash-c) stage_crash_c ;;
 	docs) stage_docs ;;
+	fuzz) stage_fuzz ;;
 	script) stage_script ;;
 	*)
-		echo "check: error: unknown stage '$stage' (unit, smoke, crash-c, docs, script)" >&2
+		echo "check: error: unknown stage '$stage' (unit, smoke, crash-c, docs, fuzz, script)" >&2
 		exit 2
 		;;
 	esac

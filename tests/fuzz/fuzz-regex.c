@@ -2,8 +2,10 @@
  * fuzz-regex.c - the PCRE2 wrapper on any pattern and any subject (NULs,
  * invalid UTF-8): compile errors come with a message, matches lie inside
  * the subject, counting terminates, utf8_valid agrees with fuzz.h's
- * RFC 3629 reference, and a quoted string (regex_quote_meta) matches
- * itself exactly.
+ * RFC 3629 reference, a quoted string (regex_quote_meta) matches
+ * itself exactly, and matching a window at a time (a window of a few
+ * bytes, many window ends) finds exactly what one whole-subject match
+ * finds: the same first match and the same count.
  *
  * Input: flags byte, pattern "\n%%\n" subject.
  */
@@ -43,6 +45,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(n == 0);
 		if (r == 1)
 			FUZZ_ASSERT(n != 0);
+		if (r >= 0 && n >= 0) {
+			size_t saved = regex_window, w2 = 0, l2 = 0;
+			int r2;
+			long n2;
+
+			regex_window = 2 + (size_t)(flags & 1) * 5 + slen % 7;
+			r2 = regex_match(&re, subject, slen, &w2, &l2);
+			n2 = regex_count(&re, subject, slen);
+			regex_window = saved;
+			if (r2 >= 0) { /* -1: a resource limit, not an answer */
+				FUZZ_ASSERT(r2 == r);
+				if (r == 1)
+					FUZZ_ASSERT(w2 == where && l2 == wlen);
+			}
+			if (n2 >= 0)
+				FUZZ_ASSERT(n2 == n);
+		}
 		regex_release(&re);
 	}
 

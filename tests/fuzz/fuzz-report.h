@@ -15,6 +15,8 @@
 #include "strbuf.h"
 
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
@@ -59,17 +61,29 @@ static void fuzz_run_build(struct fuzz_run *fr, const uint8_t *data,
 		fr->reasons[i] = fuzz_field_str(&in);
 		out = fuzz_field(&in, &olen);
 		err = fuzz_field(&in, &elen);
-		fr->dirs[i] = fuzz_field_str(&in);
-		fr->out_paths[i] = xstrfmt("%s/out-%zu", fuzz_dir(), i);
-		fr->err_paths[i] = xstrfmt("%s/err-%zu", fuzz_dir(), i);
+		/*
+		 * Each test's directory is a safe name, as a run makes them
+		 * (report_safe_name); what is fuzzed is the output in it.
+		 */
+		free(fuzz_field_str(&in));
+		fr->dirs[i] = xstrfmt("d%zu", i);
+		fr->out_paths[i] = xstrfmt("%s/d%zu/stdout", fuzz_dir(), i);
+		fr->err_paths[i] = xstrfmt("%s/d%zu/stderr", fuzz_dir(), i);
+		{
+			char *d = xstrfmt("%s/d%zu", fuzz_dir(), i);
+			mkdir(d, 0700);
+			free(d);
+		}
 		fuzz_write_file(fr->out_paths[i], out, olen);
-		fuzz_write_file(fr->err_paths[i], err, elen);
+		if (!(b & 0x80)) /* sometimes no stderr file at all */
+			fuzz_write_file(fr->err_paths[i], err, elen);
+		else
+			unlink(fr->err_paths[i]);
 
 		t->name = fr->names[i];
 		t->path = a & 0x80 ? NULL : fr->names[i];
 		t->dir = b & 0x40 ? NULL : fr->dirs[i];
-		t->stdout_path = fr->out_paths[i];
-		t->stderr_path = b & 0x80 ? NULL : fr->err_paths[i];
+		t->out_dir = fuzz_dir();
 		t->instance = 1 + (b & 3);
 		t->result = (enum report_result)(a & 3);
 		t->reason = a & 4 ? NULL : fr->reasons[i];
