@@ -282,7 +282,7 @@ static int make_pipe(int p[2])
 {
 	/* pipe2 where it exists: no window where a fork elsewhere in the
 	 * program could inherit our pipes. */
-#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) ||      \
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) ||       \
 	defined(__OpenBSD__)
 	if (pipe2(p, O_CLOEXEC) == 0)
 		return 0;

@@ -213,7 +213,8 @@ __attribute__((constructor)) static void preload_init(void)
 		normalize(given);
 		if (strlen(given) < PATH_MAX && strcmp(given, abs)) {
 			crash_dir_alias = strdup(given);
-			crash_dir_alias_len = crash_dir_alias ? strlen(given) : 0;
+			crash_dir_alias_len =
+				crash_dir_alias ? strlen(given) : 0;
 		}
 	}
 }
@@ -308,8 +309,7 @@ static int resolve(int dirfd, const char *path, char *out)
 	/* One spelling for the crash directory: its realpath. */
 	if (crash_dir_alias &&
 	    !strncmp(out, crash_dir_alias, crash_dir_alias_len) &&
-	    (out[crash_dir_alias_len] == '/' ||
-	     !out[crash_dir_alias_len])) {
+	    (out[crash_dir_alias_len] == '/' || !out[crash_dir_alias_len])) {
 		size_t rest = strlen(out + crash_dir_alias_len);
 
 		if (crash_dir_len + rest + 1 > PATH_MAX)

@@ -40,13 +40,13 @@ static const struct {
 	const char *unit;
 	int64_t ns;
 } units[] = {
-	{ "ns", 1 },
-	{ "us", NS_PER_US },
-	{ "\xc2\xb5s", NS_PER_US }, /* µs */
-	{ "ms", NS_PER_MS },
-	{ "s", NS_PER_SEC },
-	{ "m", 60 * NS_PER_SEC },
-	{ "h", 3600 * NS_PER_SEC },
+	{"ns", 1},
+	{"us", NS_PER_US},
+	{"\xc2\xb5s", NS_PER_US}, /* µs */
+	{"ms", NS_PER_MS},
+	{"s", NS_PER_SEC},
+	{"m", 60 * NS_PER_SEC},
+	{"h", 3600 * NS_PER_SEC},
 };
 
 /* a * b + c into *r unless it exceeds INT64_MAX. */
@@ -92,7 +92,8 @@ int duration_parse(const char *s, int64_t *out)
 		int64_t mult = 0;
 
 		for (; *p >= '0' && *p <= '9'; p++, digits = true)
-			if (!mul_add_ok(whole, 10, (uint64_t)(*p - '0'), &whole))
+			if (!mul_add_ok(whole, 10, (uint64_t)(*p - '0'),
+					&whole))
 				return -1;
 		if (*p == '.') {
 			for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
@@ -180,7 +181,8 @@ void duration_format(struct strbuf *sb, int64_t ns)
 		char buf[32];
 
 		snprintf(buf, sizeof(buf), "%.*f", v < 10 ? 2 : 1, v);
-		if (strtod(buf, NULL) < 60 && add_scaled(sb, ns, NS_PER_SEC, "s"))
+		if (strtod(buf, NULL) < 60 &&
+		    add_scaled(sb, ns, NS_PER_SEC, "s"))
 			return;
 	}
 	s = (ns + NS_PER_SEC / 2) / NS_PER_SEC;
@@ -223,7 +225,8 @@ void timestamp_format_utc(struct strbuf *sb, int64_t wall_ns)
 void timestamp_format_iso(struct strbuf *sb, int64_t wall_ns)
 {
 	format_tm(sb, wall_ns, 'T');
-	strbuf_addf(sb, ".%03lldZ", (long long)(wall_ns % NS_PER_SEC / NS_PER_MS));
+	strbuf_addf(sb, ".%03lldZ",
+		    (long long)(wall_ns % NS_PER_SEC / NS_PER_MS));
 }
 
 void timestamp_format_rfc3339(struct strbuf *sb, int64_t wall_ns)

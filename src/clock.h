@@ -9,8 +9,8 @@
 
 struct strbuf;
 
-#define NS_PER_US 1000LL
-#define NS_PER_MS 1000000LL
+#define NS_PER_US  1000LL
+#define NS_PER_MS  1000000LL
 #define NS_PER_SEC 1000000000LL
 
 /* CLOCK_MONOTONIC in nanoseconds. */

@@ -590,8 +590,8 @@ static int choose_item(const struct crash_opts *o,
 
 /* Choose the (point, hit) pairs to crash at, in record order. */
 static int select_pairs(const struct crash_opts *o,
-			const struct crash_record *rec,
-			struct crash_pair **out, size_t *out_nr)
+			const struct crash_record *rec, struct crash_pair **out,
+			size_t *out_nr)
 {
 	bool *chosen = xcalloc(rec->nr ? rec->nr : 1, sizeof(*chosen));
 	size_t *idx = xcalloc(rec->nr ? rec->nr : 1, sizeof(*idx));
@@ -628,7 +628,8 @@ static int select_pairs(const struct crash_opts *o,
 		rng_init(&r, o->seed);
 		rng_shuffle(&r, idx, n, sizeof(*idx));
 		n = (size_t)o->sample;
-		qsort(idx, n, sizeof(*idx), cmp_size); /* back to record order */
+		qsort(idx, n, sizeof(*idx),
+		      cmp_size); /* back to record order */
 	}
 	*out = xcalloc(n ? n : 1, sizeof(**out));
 	for (i = 0; i < n; i++)
@@ -653,7 +654,8 @@ static int start_program(const struct crash_opts *o, struct crash_job *j)
 	ret = setup_program(o, &j->cp, j->base, j->dir, at, NULL, fds);
 	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_POINT=%s", j->pair.name);
 	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_HIT=%lu", j->pair.hit);
-	strvec_pushf(&j->cp.env, "ORDEAL_SEED=%llu", (unsigned long long)o->seed);
+	strvec_pushf(&j->cp.env, "ORDEAL_SEED=%llu",
+		     (unsigned long long)o->seed);
 	strvec_pushf(&j->cp.env, "ORDEAL_RUN=%zu", j->index + 1);
 	out = path_join(j->base, "stdout");
 	err = path_join(j->base, "stderr");
@@ -704,7 +706,8 @@ static int start_verify(const struct crash_opts *o, struct crash_job *j)
 	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_DIR=%s", j->dir);
 	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_POINT=%s", j->pair.name);
 	strvec_pushf(&j->cp.env, "ORDEAL_CRASH_HIT=%lu", j->pair.hit);
-	strvec_pushf(&j->cp.env, "ORDEAL_SEED=%llu", (unsigned long long)o->seed);
+	strvec_pushf(&j->cp.env, "ORDEAL_SEED=%llu",
+		     (unsigned long long)o->seed);
 	strvec_pushf(&j->cp.env, "ORDEAL_RUN=%zu", j->index + 1);
 	strvec_pushf(&j->cp.env, "ORDEAL_ACKS=%s", j->acks);
 	j->phase = JOB_VERIFY;

@@ -152,8 +152,8 @@ static void reproduce_command(struct strbuf *sb, const struct loop *L,
 	if (c->gocrash) {
 		/* all.bash takes no seed; the clone is the evidence. */
 		strbuf_addstr(sb, "cd ");
-		strbuf_add_shell_quoted(sb, L->first_failure_dir ? L->first_failure_dir
-							: ".");
+		strbuf_add_shell_quoted(
+			sb, L->first_failure_dir ? L->first_failure_dir : ".");
 		strbuf_addstr(sb, "/goroot/src && bash ./all.bash");
 		return;
 	}

@@ -688,8 +688,7 @@ static void write_evidence(struct runner *r, size_t i, struct child_process *cp)
 	strbuf_addf(&extra, ",\"instance\":%u,\"attempt\":%d,\"thread\":%d",
 		    rep->instance, rep->attempts, (int)(cp - r->slots));
 	run_result_json(&json, cp, test_seed(r, i), extra.buf);
-	file_worker_write(r->fw, xstrdup(dir_path(r, i, "result.json")),
-			  &json);
+	file_worker_write(r->fw, xstrdup(dir_path(r, i, "result.json")), &json);
 	strbuf_release(&extra);
 }
 

@@ -241,7 +241,7 @@ static void exit_interrupted(int sig UNUSED)
  */
 static void reading_signals(bool on)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	static struct sigaction old[ARRAY_SIZE(sigs)];
 	struct sigaction sa;
 

@@ -23,9 +23,9 @@
 #include <sys/types.h>
 
 #if defined(__GNUC__)
-#define NORETURN __attribute__((noreturn))
+#define NORETURN	  __attribute__((noreturn))
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#define UNUSED __attribute__((unused))
+#define UNUSED		  __attribute__((unused))
 #else
 #define NORETURN
 #define PRINTF_LIKE(f, a)
@@ -79,11 +79,12 @@ size_t st_mult(size_t a, size_t b);
 #define ALLOC_GROW(x, nr, alloc)                                               \
 	do {                                                                   \
 		if ((size_t)(nr) > (size_t)(alloc)) {                          \
-			size_t alloc_grow_new_ = ((size_t)(alloc) + 16) * 3 / 2;   \
+			size_t alloc_grow_new_ =                               \
+				((size_t)(alloc) + 16) * 3 / 2;                \
 			if (alloc_grow_new_ < (size_t)(nr))                    \
 				alloc_grow_new_ = (size_t)(nr);                \
-			(x) = xrealloc((x), st_mult(alloc_grow_new_,           \
-						    sizeof(*(x))));            \
+			(x) = xrealloc(                                        \
+				(x), st_mult(alloc_grow_new_, sizeof(*(x))));  \
 			(alloc) = alloc_grow_new_;                             \
 		}                                                              \
 	} while (0)

@@ -135,7 +135,7 @@ struct file_worker *file_worker_start(int nr_threads, int64_t inline_ns)
 	pthread_cond_init(&w->done, NULL);
 	w->tail = &w->head;
 	w->inline_ns = inline_ns;
-	w->max_threads = nr_threads < 0 ? 0
+	w->max_threads = nr_threads < 0		    ? 0
 			 : nr_threads > MAX_THREADS ? MAX_THREADS
 						    : nr_threads;
 	return w;

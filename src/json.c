@@ -10,8 +10,7 @@
  * Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid
  * (overlong forms, surrogates and code points past U+10FFFF included).
  */
-static size_t utf8_seq_len(const unsigned char *s, size_t avail,
-			   uint32_t *cp)
+static size_t utf8_seq_len(const unsigned char *s, size_t avail, uint32_t *cp)
 {
 	unsigned char c = s[0];
 	size_t n;

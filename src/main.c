@@ -11,12 +11,14 @@
 #include <unistd.h>
 
 static const struct cmd_entry commands[] = {
-	{ "script", cmd_script, "run script tests written as txtar archives" },
-	{ "run", cmd_run, "run a suite in parallel, with TAP/JUnit/JSON reports" },
-	{ "loop", cmd_loop, "run a command until it fails, on a clean slate" },
-	{ "gocrash", cmd_gocrash, "gocrash's interface: Go's all.bash on ZFS clones" },
-	{ "shuffle", cmd_shuffle, "find a failing test order and shrink it" },
-	{ "crash", cmd_crash, "crash a program at every point, then verify" },
+	{"script", cmd_script, "run script tests written as txtar archives"},
+	{"run", cmd_run,
+	 "run a suite in parallel, with TAP/JUnit/JSON reports"},
+	{"loop", cmd_loop, "run a command until it fails, on a clean slate"},
+	{"gocrash", cmd_gocrash,
+	 "gocrash's interface: Go's all.bash on ZFS clones"},
+	{"shuffle", cmd_shuffle, "find a failing test order and shrink it"},
+	{"crash", cmd_crash, "crash a program at every point, then verify"},
 };
 
 static const struct cmd_entry *find_command(const char *name)

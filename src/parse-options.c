@@ -39,8 +39,8 @@ int parse_ullong(const char *s, unsigned long long min, unsigned long long max,
 	if (errno || *end)
 		goto bad;
 	if (v < min || v > max)
-		return error("%s must be between %llu and %llu, not '%s'",
-			     what, min, max, s);
+		return error("%s must be between %llu and %llu, not '%s'", what,
+			     min, max, s);
 	*out = v;
 	return 0;
 bad:
@@ -184,8 +184,7 @@ static int parse_long(const struct option *opts, const char *text, int argc,
 							 o->long_name);
 				return set_value(o, NULL, 1, true);
 			}
-			if (!takes_value(o) ||
-			    (o->flags & PARSE_OPT_OPTARG)) {
+			if (!takes_value(o) || (o->flags & PARSE_OPT_OPTARG)) {
 				if (eq && !takes_value(o))
 					return opt_error("option '--%s' takes "
 							 "no value",
@@ -308,8 +307,10 @@ void usage_with_options_fp(FILE *fp, const char *const *usage,
 		if (o->short_name && o->long_name)
 			strbuf_addstr(&sb, ", ");
 		if (o->long_name)
-			strbuf_addf(&sb, "--%s%s", can_negate(o) &&
-				    o->type == OPTION_BOOL ? "[no-]" : "",
+			strbuf_addf(&sb, "--%s%s",
+				    can_negate(o) && o->type == OPTION_BOOL
+					    ? "[no-]"
+					    : "",
 				    o->long_name);
 		if (takes_value(o)) {
 			const char *argh = o->argh ? o->argh : "value";

@@ -34,9 +34,9 @@ enum parse_opt_type {
 };
 
 enum parse_opt_flags {
-	PARSE_OPT_KEEP_DASHDASH = 1,	 /* leave "--" in the result */
+	PARSE_OPT_KEEP_DASHDASH = 1,	  /* leave "--" in the result */
 	PARSE_OPT_STOP_AT_NON_OPTION = 2, /* first non-option ends parsing */
-	PARSE_OPT_SINGLE_DASH_LONG = 4,	 /* accept -long and -long=V */
+	PARSE_OPT_SINGLE_DASH_LONG = 4,	  /* accept -long and -long=V */
 };
 
 enum parse_opt_option_flags {
@@ -48,8 +48,7 @@ enum parse_opt_option_flags {
 
 struct option;
 /* Return 0, or -1 after printing an error (parse_options then exits 2). */
-typedef int parse_opt_cb(const struct option *opt, const char *arg,
-			 int unset);
+typedef int parse_opt_cb(const struct option *opt, const char *arg, int unset);
 
 struct option {
 	enum parse_opt_type type;
@@ -68,34 +67,66 @@ struct option {
  * int *, OPT_UINT an unsigned long long *, and so on, because the parser
  * stores through that type; a bool * would be silently overrun.
  */
-#define OPT_TYPED_(v, T) _Generic((v), T: (v))
+#define OPT_TYPED_(v, T) _Generic((v), T : (v))
 
-#define OPT_END() { OPTION_END }
-#define OPT_GROUP(h) { OPTION_GROUP, 0, NULL, NULL, NULL, (h) }
+#define OPT_END()                                                              \
+	{                                                                      \
+		OPTION_END                                                     \
+	}
+#define OPT_GROUP(h)                                                           \
+	{                                                                      \
+		OPTION_GROUP, 0, NULL, NULL, NULL, (h)                         \
+	}
 #define OPT_BOOL(s, l, v, h)                                                   \
-	{ OPTION_BOOL, (s), (l), OPT_TYPED_(v, int *), NULL, (h) }
+	{                                                                      \
+		OPTION_BOOL, (s), (l), OPT_TYPED_(v, int *), NULL, (h)         \
+	}
 #define OPT__VERBOSE(v, h)                                                     \
-	{ OPTION_COUNTUP, 'v', "verbose", OPT_TYPED_(v, int *), NULL, (h) }
+	{                                                                      \
+		OPTION_COUNTUP, 'v', "verbose", OPT_TYPED_(v, int *), NULL,    \
+			(h)                                                    \
+	}
 #define OPT_COUNTUP(s, l, v, h)                                                \
-	{ OPTION_COUNTUP, (s), (l), OPT_TYPED_(v, int *), NULL, (h) }
+	{                                                                      \
+		OPTION_COUNTUP, (s), (l), OPT_TYPED_(v, int *), NULL, (h)      \
+	}
 #define OPT_SET_INT(s, l, v, h, i)                                             \
-	{ OPTION_SET_INT, (s), (l), OPT_TYPED_(v, int *), NULL, (h),          \
-	  PARSE_OPT_NONEG, NULL, (i) }
+	{                                                                      \
+		OPTION_SET_INT, (s), (l), OPT_TYPED_(v, int *), NULL, (h),     \
+			PARSE_OPT_NONEG, NULL, (i)                             \
+	}
 #define OPT_INT(s, l, v, a, h)                                                 \
-	{ OPTION_INT, (s), (l), OPT_TYPED_(v, int *), (a), (h) }
+	{                                                                      \
+		OPTION_INT, (s), (l), OPT_TYPED_(v, int *), (a), (h)           \
+	}
 #define OPT_UINT(s, l, v, a, h)                                                \
-	{ OPTION_UINT, (s), (l), OPT_TYPED_(v, unsigned long long *), (a), (h) }
+	{                                                                      \
+		OPTION_UINT, (s), (l), OPT_TYPED_(v, unsigned long long *),    \
+			(a), (h)                                               \
+	}
 #define OPT_STRING(s, l, v, a, h)                                              \
-	{ OPTION_STRING, (s), (l), OPT_TYPED_(v, const char **), (a), (h) }
+	{                                                                      \
+		OPTION_STRING, (s), (l), OPT_TYPED_(v, const char **), (a),    \
+			(h)                                                    \
+	}
 #define OPT_STRING_LIST(s, l, v, a, h)                                         \
-	{ OPTION_STRING_LIST, (s), (l), OPT_TYPED_(v, struct strvec *), (a),   \
-	  (h) }
+	{                                                                      \
+		OPTION_STRING_LIST, (s), (l), OPT_TYPED_(v, struct strvec *),  \
+			(a), (h)                                               \
+	}
 #define OPT_DURATION(s, l, v, h)                                               \
-	{ OPTION_DURATION, (s), (l), OPT_TYPED_(v, int64_t *), "dur", (h) }
+	{                                                                      \
+		OPTION_DURATION, (s), (l), OPT_TYPED_(v, int64_t *), "dur",    \
+			(h)                                                    \
+	}
 #define OPT_CALLBACK(s, l, v, a, h, cb)                                        \
-	{ OPTION_CALLBACK, (s), (l), (v), (a), (h), 0, (cb) }
+	{                                                                      \
+		OPTION_CALLBACK, (s), (l), (v), (a), (h), 0, (cb)              \
+	}
 #define OPT_CALLBACK_F(s, l, v, a, h, f, cb)                                   \
-	{ OPTION_CALLBACK, (s), (l), (v), (a), (h), (f), (cb) }
+	{                                                                      \
+		OPTION_CALLBACK, (s), (l), (v), (a), (h), (f), (cb)            \
+	}
 
 /*
  * `usage` is a NULL-terminated list of lines; the first is the synopsis
@@ -114,8 +145,7 @@ void usage_with_options(const char *const *usage,
  * Parse a whole decimal number into [min, max]; 0, or -1 with an error
  * message naming `what` ("--count").
  */
-int parse_ullong(const char *s, unsigned long long min,
-		 unsigned long long max, const char *what,
-		 unsigned long long *out);
+int parse_ullong(const char *s, unsigned long long min, unsigned long long max,
+		 const char *what, unsigned long long *out);
 
 #endif

@@ -52,7 +52,8 @@ char *path_normalize(const char *p)
 		if (len == 1 && p[0] == '.') {
 			/* skip */
 		} else if (len == 2 && p[0] == '.' && p[1] == '.' &&
-			   (absolute || (nr && !last_is_dotdot(&out, starts[nr - 1])))) {
+			   (absolute ||
+			    (nr && !last_is_dotdot(&out, starts[nr - 1])))) {
 			if (nr)
 				strbuf_setlen(&out, starts[--nr]);
 		} else {
@@ -119,7 +120,7 @@ int mkdir_p(const char *path, mode_t mode)
 		return -1;
 	}
 	buf = xstrdup(path);
-	for (char *p = buf + 1; ; p++) {
+	for (char *p = buf + 1;; p++) {
 		if (*p == '/' || !*p) {
 			char saved = *p;
 			*p = '\0';
@@ -199,7 +200,8 @@ int remove_recursive(const char *path)
 		return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && chmod(path, 0700) == 0)
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		fd = open(path,
+			  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (remove_dir_contents(fd) < 0) {

@@ -28,7 +28,8 @@ static void jit_compile(pcre2_code *code)
 		return;
 #endif
 	/* JIT is an optimisation: without it matching still works. */
-	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
+	(void)pcre2_jit_compile(code,
+				PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 }
 
 int regex_compile(struct regex *re, const char *pattern, unsigned flags,
@@ -130,8 +131,8 @@ struct subject {
 	const char *buf;
 	size_t len;
 	bool mapped;
-	bool bytes;	  /* match in byte mode (invalid UTF-8) */
-	size_t released;  /* bytes from buf already given back */
+	bool bytes;		   /* match in byte mode (invalid UTF-8) */
+	size_t released;	   /* bytes from buf already given back */
 	size_t win_start, win_end; /* the current window */
 };
 

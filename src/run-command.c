@@ -23,17 +23,17 @@
 #endif
 
 #define DEFAULT_KILL_GRACE_NS (2 * NS_PER_SEC)
-#define TOKEN_VAR "ORDEAL_CHILD_TOKEN"
+#define TOKEN_VAR	      "ORDEAL_CHILD_TOKEN"
 
 extern char **environ;
 
-static int wake_pipe[2] = { -1, -1 };
+static int wake_pipe[2] = {-1, -1};
 /*
  * /dev/null for reading and for writing, opened once (close-on-exec) and
  * dup2'd into every child that asks for it: one open per process, not
  * one or two per child.
  */
-static int null_fds[2] = { -1, -1 };
+static int null_fds[2] = {-1, -1};
 static volatile sig_atomic_t interrupted_sig;
 static volatile sig_atomic_t exit_on_interrupt;
 static bool initialised;
@@ -162,14 +162,15 @@ static void build_env(struct child_process *cp, struct strvec *env)
 static int open_stdio(struct child_process *cp, int which, int *child_fd,
 		      int *close_fd)
 {
-	enum child_stdio mode = which == 0 ? cp->in
+	enum child_stdio mode = which == 0   ? cp->in
 				: which == 1 ? cp->out
 					     : cp->err;
-	const char *path = which == 0 ? cp->in_path
+	const char *path = which == 0	? cp->in_path
 			   : which == 1 ? cp->out_path
 					: cp->err_path;
-	int *fdp = which == 0 ? &cp->in_fd : which == 1 ? &cp->out_fd
-							: &cp->err_fd;
+	int *fdp = which == 0	? &cp->in_fd
+		   : which == 1 ? &cp->out_fd
+				: &cp->err_fd;
 	int fds[2];
 
 	*child_fd = *close_fd = -1;
@@ -179,21 +180,21 @@ static int open_stdio(struct child_process *cp, int which, int *child_fd,
 		return 0;
 	case CHILD_NULL:
 		if (null_fds[!!which] < 0)
-			null_fds[!!which] = open("/dev/null",
-						 (which ? O_WRONLY : O_RDONLY) |
-							 O_CLOEXEC);
+			null_fds[!!which] =
+				open("/dev/null",
+				     (which ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
 		*child_fd = null_fds[!!which];
 		return *child_fd < 0 ? -1 : 0; /* kept open for the next */
 	case CHILD_FILE:
-		*child_fd = open(path, which ? O_WRONLY | O_CREAT | O_TRUNC |
-						       O_CLOEXEC
-					     : O_RDONLY | O_CLOEXEC,
-				 0666);
+		*child_fd =
+			open(path,
+			     which ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+				   : O_RDONLY | O_CLOEXEC,
+			     0666);
 		break;
 	case CHILD_APPEND:
-		*child_fd = open(path, O_WRONLY | O_CREAT | O_APPEND |
-					       O_CLOEXEC,
-				 0666);
+		*child_fd = open(
+			path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
 		break;
 	case CHILD_FD:
 		*child_fd = *fdp;
@@ -215,7 +216,7 @@ struct spawn_plan {
 	const char *prog;
 	const char **argv;
 	const char **envp;
-	int stdio[3];  /* fd to install as 0/1/2, or -1 */
+	int stdio[3]; /* fd to install as 0/1/2, or -1 */
 	bool err_to_out;
 };
 
@@ -266,7 +267,7 @@ static pid_t spawn_fork(struct child_process *cp, struct spawn_plan *pl,
 			goto fail;
 		execve(pl->prog, (char *const *)pl->argv,
 		       (char *const *)pl->envp);
-fail:
+	fail:
 		e = errno;
 		if (write(errpipe[1], &e, sizeof(e)) < 0) {
 			/* nothing more we can do */
@@ -350,11 +351,13 @@ int start_command(struct child_process *cp)
 
 	build_env(cp, &env);
 	if (cp->dir && access(cp->dir, X_OK) < 0) {
-		err = errno; /* a missing cwd: the same for every spawn method */
+		err = errno; /* a missing cwd: the same for every spawn method
+			      */
 		goto out;
 	}
 	if (cp->use_path || !strchr(cp->args.v[0], '/')) {
-		prog = locate_in_path(cp->args.v[0], strvec_getenv(&env, "PATH"));
+		prog = locate_in_path(cp->args.v[0],
+				      strvec_getenv(&env, "PATH"));
 		if (!prog) {
 			err = ENOENT;
 			goto out;
@@ -367,8 +370,9 @@ int start_command(struct child_process *cp)
 		 * resolved in its directory.
 		 */
 		const char *name = cp->args.v[0];
-		char *where = cp->dir && name[0] != '/' ? path_join(cp->dir, name)
-							: xstrdup(name);
+		char *where = cp->dir && name[0] != '/'
+				      ? path_join(cp->dir, name)
+				      : xstrdup(name);
 
 		if (access(where, X_OK) < 0) {
 			err = errno;
@@ -413,10 +417,12 @@ out:
 		cp->result.started = false;
 		cp->result.spawn_errno = err;
 		for (int i = 0; i < 3; i++) {
-			enum child_stdio m = i == 0 ? cp->in
-					     : i == 1 ? cp->out : cp->err;
-			int *fdp = i == 0 ? &cp->in_fd
-				   : i == 1 ? &cp->out_fd : &cp->err_fd;
+			enum child_stdio m = i == 0   ? cp->in
+					     : i == 1 ? cp->out
+						      : cp->err;
+			int *fdp = i == 0   ? &cp->in_fd
+				   : i == 1 ? &cp->out_fd
+					    : &cp->err_fd;
 			if (m == CHILD_PIPE && *fdp >= 0) {
 				close(*fdp);
 				*fdp = -1;
@@ -427,7 +433,8 @@ out:
 	cp->pid = pid;
 	cp->running = true;
 	cp->result.started = true;
-	cp->deadline_ns = cp->timeout_ns > 0 ? cp->start_ns + cp->timeout_ns : 0;
+	cp->deadline_ns =
+		cp->timeout_ns > 0 ? cp->start_ns + cp->timeout_ns : 0;
 	cp->kill_at_ns = 0;
 	ALLOC_GROW(running, nr_running + 1, alloc_running);
 	running[nr_running++] = cp;
@@ -546,8 +553,8 @@ static int sweep_leftovers(struct child_process *cp)
 			continue;
 		}
 		t = os_process_getenv(kids[i], TOKEN_VAR);
-		kill_it = t && (cp ? !strcmp(t, token)
-				   : !token_is_running(t, self));
+		kill_it = t &&
+			  (cp ? !strcmp(t, token) : !token_is_running(t, self));
 		free(t);
 		if (!kill_it) {
 			kids[i] = 0;
@@ -617,13 +624,16 @@ static int64_t enforce_timeouts(int64_t now)
 		struct child_process *cp = running[i];
 		int64_t due;
 
-		if (cp->deadline_ns && now >= cp->deadline_ns && !cp->kill_at_ns) {
+		if (cp->deadline_ns && now >= cp->deadline_ns &&
+		    !cp->kill_at_ns) {
 			cp->result.timed_out = true;
 			killpg(cp->pid, SIGTERM);
-			killpg(cp->pid, SIGCONT); /* a stopped child must see it */
-			cp->kill_at_ns = now + (cp->kill_grace_ns > 0
-							? cp->kill_grace_ns
-							: DEFAULT_KILL_GRACE_NS);
+			killpg(cp->pid,
+			       SIGCONT); /* a stopped child must see it */
+			cp->kill_at_ns =
+				now + (cp->kill_grace_ns > 0
+					       ? cp->kill_grace_ns
+					       : DEFAULT_KILL_GRACE_NS);
 		}
 		if (cp->kill_at_ns && now >= cp->kill_at_ns) {
 			killpg(cp->pid, SIGKILL);
@@ -672,8 +682,10 @@ struct child_process *run_command_wait_any(int64_t timeout_ns)
 			wait_ns = until - now;
 		pfd.fd = wake_pipe[0];
 		pfd.events = POLLIN;
-		poll(&pfd, 1, wait_ns < 0 ? -1
-				: (int)((wait_ns + NS_PER_MS - 1) / NS_PER_MS));
+		poll(&pfd, 1,
+		     wait_ns < 0
+			     ? -1
+			     : (int)((wait_ns + NS_PER_MS - 1) / NS_PER_MS));
 		drain_wake_pipe();
 	}
 }
@@ -713,9 +725,9 @@ int finish_command(struct child_process *cp)
 		next = enforce_timeouts(now);
 		pfd.fd = wake_pipe[0];
 		pfd.events = POLLIN;
-		poll(&pfd, 1, next ? (int)((next - now + NS_PER_MS - 1) /
-					   NS_PER_MS)
-				   : -1);
+		poll(&pfd, 1,
+		     next ? (int)((next - now + NS_PER_MS - 1) / NS_PER_MS)
+			  : -1);
 		drain_wake_pipe();
 	}
 	unqueue_finished(cp);

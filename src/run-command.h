@@ -9,8 +9,8 @@
  * by the token ordeal puts in their environment (ORDEAL_CHILD_TOKEN) and
  * killed too; their number is reported.  A process that removes the token
  * from its environment opts out: that is how a test starts a service meant
- * to outlive it (the tests' zfs-fuse does).  Exit status is normalised (code, or signal), with wait4
- * rusage (max RSS, user and system CPU).
+ * to outlive it (the tests' zfs-fuse does).  Exit status is normalised (code,
+ * or signal), with wait4 rusage (max RSS, user and system CPU).
  *
  * Several children may run at once: start them with start_command(), then
  * call run_command_wait_any() to learn which one finished next.  One-shot
@@ -44,14 +44,14 @@ enum child_stdio {
 };
 
 struct run_result {
-	bool started;	   /* false: spawn failed (spawn_errno) */
-	int spawn_errno;   /* ENOENT: command not found, EACCES, ... */
-	bool exited;	   /* normal exit: exit_code is valid */
+	bool started;	 /* false: spawn failed (spawn_errno) */
+	int spawn_errno; /* ENOENT: command not found, EACCES, ... */
+	bool exited;	 /* normal exit: exit_code is valid */
 	int exit_code;
-	int signal;	   /* killed by this signal (0: none) */
-	bool timed_out;	   /* we killed it for exceeding its timeout */
-	bool interrupted;  /* we killed it because ordeal was interrupted */
-	int escaped;	   /* processes left behind that we killed */
+	int signal;	  /* killed by this signal (0: none) */
+	bool timed_out;	  /* we killed it for exceeding its timeout */
+	bool interrupted; /* we killed it because ordeal was interrupted */
+	int escaped;	  /* processes left behind that we killed */
 	int64_t start_wall_ns;
 	int64_t duration_ns;
 	long max_rss_kb;
@@ -100,8 +100,11 @@ struct child_process {
 	struct run_result result;
 };
 
-#define CHILD_PROCESS_INIT { .args = STRVEC_INIT, .env = STRVEC_INIT, \
-	.in_fd = -1, .out_fd = -1, .err_fd = -1 }
+#define CHILD_PROCESS_INIT                                                     \
+	{                                                                      \
+		.args = STRVEC_INIT, .env = STRVEC_INIT, .in_fd = -1,          \
+		.out_fd = -1, .err_fd = -1                                     \
+	}
 
 void child_process_init(struct child_process *cp);
 void child_process_clear(struct child_process *cp);

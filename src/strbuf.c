@@ -118,23 +118,21 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
-void strbuf_splice(struct strbuf *sb, size_t pos, size_t len,
-		   const void *data, size_t dlen)
+void strbuf_splice(struct strbuf *sb, size_t pos, size_t len, const void *data,
+		   size_t dlen)
 {
 	if (pos > sb->len || len > sb->len - pos)
 		BUG("strbuf_splice out of range");
 	if (dlen > len)
 		strbuf_grow(sb, dlen - len);
-	memmove(sb->buf + pos + dlen, sb->buf + pos + len,
-		sb->len - pos - len);
+	memmove(sb->buf + pos + dlen, sb->buf + pos + len, sb->len - pos - len);
 	if (dlen)
 		memcpy(sb->buf + pos, data, dlen);
 	if (sb->alloc)
 		strbuf_setlen(sb, sb->len + dlen - len);
 }
 
-void strbuf_insert(struct strbuf *sb, size_t pos, const void *data,
-		   size_t len)
+void strbuf_insert(struct strbuf *sb, size_t pos, const void *data, size_t len)
 {
 	strbuf_splice(sb, pos, 0, data, len);
 }
@@ -251,8 +249,8 @@ ssize_t strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
 	return n;
 }
 
-ssize_t strbuf_read_file_tail(struct strbuf *sb, const char *path,
-			      size_t max, bool *truncated)
+ssize_t strbuf_read_file_tail(struct strbuf *sb, const char *path, size_t max,
+			      bool *truncated)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;

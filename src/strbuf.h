@@ -21,7 +21,10 @@ struct strbuf {
 };
 
 extern char strbuf_slopbuf[];
-#define STRBUF_INIT { 0, 0, strbuf_slopbuf }
+#define STRBUF_INIT                                                            \
+	{                                                                      \
+		0, 0, strbuf_slopbuf                                           \
+	}
 
 void strbuf_init(struct strbuf *sb, size_t hint);
 void strbuf_release(struct strbuf *sb);
@@ -39,11 +42,10 @@ void strbuf_addchars(struct strbuf *sb, int c, size_t n);
 void strbuf_addbuf(struct strbuf *sb, const struct strbuf *other);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-void strbuf_insert(struct strbuf *sb, size_t pos, const void *data,
-		   size_t len);
+void strbuf_insert(struct strbuf *sb, size_t pos, const void *data, size_t len);
 /* Replace `len` bytes at `pos` with `data`/`dlen`. */
-void strbuf_splice(struct strbuf *sb, size_t pos, size_t len,
-		   const void *data, size_t dlen);
+void strbuf_splice(struct strbuf *sb, size_t pos, size_t len, const void *data,
+		   size_t dlen);
 
 /*
  * Append `w` as one word a POSIX shell reads back unchanged: as is when it
@@ -71,8 +73,8 @@ ssize_t strbuf_read_file(struct strbuf *sb, const char *path, size_t max);
  * a test's output; returns bytes appended or -1.  `*truncated` (may be NULL)
  * tells whether earlier bytes were left out.
  */
-ssize_t strbuf_read_file_tail(struct strbuf *sb, const char *path,
-			      size_t max, bool *truncated);
+ssize_t strbuf_read_file_tail(struct strbuf *sb, const char *path, size_t max,
+			      bool *truncated);
 /* Read one line (without '\n') from fp; 0 on success, EOF at end. */
 int strbuf_getline(struct strbuf *sb, FILE *fp);
 

@@ -5,7 +5,7 @@
 #include "strvec.h"
 #include "strbuf.h"
 
-const char *strvec_empty_array[] = { NULL };
+const char *strvec_empty_array[] = {NULL};
 
 void strvec_init(struct strvec *sv)
 {
@@ -125,7 +125,8 @@ void strvec_unsetenv(struct strvec *sv, const char *key)
 	if (i < 0)
 		return;
 	free((char *)sv->v[i]);
-	memmove(&sv->v[i], &sv->v[i + 1], (sv->nr - (size_t)i) * sizeof(*sv->v));
+	memmove(&sv->v[i], &sv->v[i + 1],
+		(sv->nr - (size_t)i) * sizeof(*sv->v));
 	sv->nr--;
 }
 
@@ -155,8 +156,9 @@ int strvec_split_words(struct strvec *out, const char *line, char **err)
 					strbuf_addch(&word, *p++);
 				}
 				if (!*p) {
-					*err = xstrfmt("unterminated %c quote in '%s'",
-						       q, line);
+					*err = xstrfmt(
+						"unterminated %c quote in '%s'",
+						q, line);
 					strbuf_release(&word);
 					return -1;
 				}

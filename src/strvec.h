@@ -17,7 +17,10 @@ struct strvec {
 };
 
 extern const char *strvec_empty_array[];
-#define STRVEC_INIT { strvec_empty_array, 0, 0 }
+#define STRVEC_INIT                                                            \
+	{                                                                      \
+		strvec_empty_array, 0, 0                                       \
+	}
 
 void strvec_init(struct strvec *sv);
 /* Push a copy of `s`; returns the copy. */

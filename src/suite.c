@@ -86,13 +86,15 @@ int suite_parse_header(const char *text, char **skip_reason,
 				if (next)
 					*next++ = '\0';
 				if (!req[neg]) {
-					*err = xstrfmt("empty requirement in '%s'", w);
+					*err = xstrfmt(
+						"empty requirement in '%s'", w);
 					ret = -1;
 					break;
 				}
 				if (suite_requirement_met(req + neg) == neg &&
 				    !*skip_reason)
-					*skip_reason = xstrfmt("requires %s", req);
+					*skip_reason =
+						xstrfmt("requires %s", req);
 			}
 			free(list);
 		} else if (!strncmp(w, "timeout=", 8)) {
@@ -102,7 +104,8 @@ int suite_parse_header(const char *text, char **skip_reason,
 			}
 		} else {
 			*err = xstrfmt("unknown header field '%s' (expected "
-				       "requires= or timeout=)", w);
+				       "requires= or timeout=)",
+				       w);
 			ret = -1;
 		}
 	}
@@ -160,7 +163,8 @@ static int add_file(struct suite *s, const char *path, bool from_dir)
 		t = new_entry(s);
 		t->kind = TEST_EXEC;
 		strvec_push(&t->argv, path[0] == '/' || !strncmp(path, "./", 2)
-					      ? path : "");
+					      ? path
+					      : "");
 		if (!t->argv.v[0][0]) {
 			strvec_clear(&t->argv);
 			strvec_pushf(&t->argv, "./%s", path);
@@ -169,7 +173,8 @@ static int add_file(struct suite *s, const char *path, bool from_dir)
 		if (from_dir)
 			return 0; /* data files beside tests are fine */
 		return error("'%s' is not a test: neither executable nor a "
-			     "script (*.txt, *.txtar)", path);
+			     "script (*.txt, *.txtar)",
+			     path);
 	}
 	t->name = xstrdup(path);
 	t->path = xstrdup(path);
@@ -192,8 +197,7 @@ struct dir_stack {
 	const struct dir_stack *up;
 };
 
-static int add_dir(struct suite *s, const char *dir,
-		   const struct dir_stack *up)
+static int add_dir(struct suite *s, const char *dir, const struct dir_stack *up)
 {
 	DIR *d;
 	struct dirent *e;

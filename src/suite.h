@@ -21,8 +21,8 @@ enum test_kind {
 };
 
 struct test_entry {
-	char *name;	    /* display name (path as given, or the ID) */
-	char *path;	    /* the file (NULL for TEST_TEMPLATE) */
+	char *name; /* display name (path as given, or the ID) */
+	char *path; /* the file (NULL for TEST_TEMPLATE) */
 	enum test_kind kind;
 	struct strvec argv; /* the command to run (exec and template) */
 	char *skip_reason;  /* an unmet requirement, or NULL */
@@ -34,7 +34,10 @@ struct suite {
 	size_t nr, alloc;
 };
 
-#define SUITE_INIT { NULL, 0, 0 }
+#define SUITE_INIT                                                             \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 /*
  * Add a file or a directory.  A file that is neither a script nor

@@ -230,21 +230,21 @@ static const struct {
 	int sig;
 	const char *name;
 } signals[] = {
-	{ SIGHUP, "HUP" },   { SIGINT, "INT" },	  { SIGQUIT, "QUIT" },
-	{ SIGILL, "ILL" },   { SIGTRAP, "TRAP" }, { SIGABRT, "ABRT" },
-	{ SIGBUS, "BUS" },   { SIGFPE, "FPE" },	  { SIGKILL, "KILL" },
-	{ SIGUSR1, "USR1" }, { SIGSEGV, "SEGV" }, { SIGUSR2, "USR2" },
-	{ SIGPIPE, "PIPE" }, { SIGALRM, "ALRM" }, { SIGTERM, "TERM" },
-	{ SIGCHLD, "CHLD" }, { SIGCONT, "CONT" }, { SIGSTOP, "STOP" },
-	{ SIGTSTP, "TSTP" }, { SIGTTIN, "TTIN" }, { SIGTTOU, "TTOU" },
-	{ SIGURG, "URG" },   { SIGXCPU, "XCPU" }, { SIGXFSZ, "XFSZ" },
-	{ SIGVTALRM, "VTALRM" }, { SIGPROF, "PROF" }, { SIGWINCH, "WINCH" },
-	{ SIGIO, "IO" },     { SIGSYS, "SYS" },
+	{SIGHUP, "HUP"},       {SIGINT, "INT"},	  {SIGQUIT, "QUIT"},
+	{SIGILL, "ILL"},       {SIGTRAP, "TRAP"}, {SIGABRT, "ABRT"},
+	{SIGBUS, "BUS"},       {SIGFPE, "FPE"},	  {SIGKILL, "KILL"},
+	{SIGUSR1, "USR1"},     {SIGSEGV, "SEGV"}, {SIGUSR2, "USR2"},
+	{SIGPIPE, "PIPE"},     {SIGALRM, "ALRM"}, {SIGTERM, "TERM"},
+	{SIGCHLD, "CHLD"},     {SIGCONT, "CONT"}, {SIGSTOP, "STOP"},
+	{SIGTSTP, "TSTP"},     {SIGTTIN, "TTIN"}, {SIGTTOU, "TTOU"},
+	{SIGURG, "URG"},       {SIGXCPU, "XCPU"}, {SIGXFSZ, "XFSZ"},
+	{SIGVTALRM, "VTALRM"}, {SIGPROF, "PROF"}, {SIGWINCH, "WINCH"},
+	{SIGIO, "IO"},	       {SIGSYS, "SYS"},
 #ifdef SIGSTKFLT
-	{ SIGSTKFLT, "STKFLT" },
+	{SIGSTKFLT, "STKFLT"},
 #endif
 #ifdef SIGPWR
-	{ SIGPWR, "PWR" },
+	{SIGPWR, "PWR"},
 #endif
 };
 
@@ -255,16 +255,14 @@ static const struct {
  * (the C library reserves a few), so the name is looked up by offset.
  */
 static const char *const rt_low[] = {
-	"RTMIN",    "RTMIN+1",  "RTMIN+2",  "RTMIN+3",  "RTMIN+4",
-	"RTMIN+5",  "RTMIN+6",  "RTMIN+7",  "RTMIN+8",  "RTMIN+9",
-	"RTMIN+10", "RTMIN+11", "RTMIN+12", "RTMIN+13", "RTMIN+14",
-	"RTMIN+15",
+	"RTMIN",    "RTMIN+1",	"RTMIN+2",  "RTMIN+3",	"RTMIN+4",  "RTMIN+5",
+	"RTMIN+6",  "RTMIN+7",	"RTMIN+8",  "RTMIN+9",	"RTMIN+10", "RTMIN+11",
+	"RTMIN+12", "RTMIN+13", "RTMIN+14", "RTMIN+15",
 };
 static const char *const rt_high[] = {
-	"RTMAX",    "RTMAX-1",  "RTMAX-2",  "RTMAX-3",  "RTMAX-4",
-	"RTMAX-5",  "RTMAX-6",  "RTMAX-7",  "RTMAX-8",  "RTMAX-9",
-	"RTMAX-10", "RTMAX-11", "RTMAX-12", "RTMAX-13", "RTMAX-14",
-	"RTMAX-15",
+	"RTMAX",    "RTMAX-1",	"RTMAX-2",  "RTMAX-3",	"RTMAX-4",  "RTMAX-5",
+	"RTMAX-6",  "RTMAX-7",	"RTMAX-8",  "RTMAX-9",	"RTMAX-10", "RTMAX-11",
+	"RTMAX-12", "RTMAX-13", "RTMAX-14", "RTMAX-15",
 };
 
 static const char *rt_name(int sig)

@@ -143,8 +143,8 @@ int os_reflink_fd(int dst_fd, int src_fd)
 int os_mount_overlay(const char *lower, const char *upper, const char *work,
 		     const char *target)
 {
-	char *opts = xstrfmt("lowerdir=%s,upperdir=%s,workdir=%s", lower,
-			     upper, work);
+	char *opts = xstrfmt("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper,
+			     work);
 	int ret = mount("overlay", target, "overlay", 0, opts);
 
 	free(opts);

@@ -85,8 +85,8 @@ static void output_line(struct events_reporter *er, const char *test,
 }
 
 /* The tail of one output file, one "output" event per line. */
-static void output_file(struct events_reporter *er,
-			const struct report_test *t, const char *which)
+static void output_file(struct events_reporter *er, const struct report_test *t,
+			const char *which)
 {
 	struct strbuf raw = STRBUF_INIT, path = STRBUF_INIT;
 	const char *test = t->name;
@@ -100,8 +100,7 @@ static void output_file(struct events_reporter *er,
 		char *nl = memchr(raw.buf, '\n', raw.len);
 
 		pos = nl ? (size_t)(nl - raw.buf) + 1 : 0;
-		output_line(er, test, "[... earlier output in %s]\n",
-			    path.buf);
+		output_line(er, test, "[... earlier output in %s]\n", path.buf);
 	}
 	while (pos < raw.len) {
 		char *nl = memchr(raw.buf + pos, '\n', raw.len - pos);

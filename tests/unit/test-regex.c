@@ -95,7 +95,7 @@ static void test_quote(void **state UNUSED)
  * window is made small (64 KiB) so the subjects can be, and matches cross
  * many window ends.
  */
-#define W ((size_t)64 << 10)
+#define W   ((size_t)64 << 10)
 #define BIG (W * 5 / 2)
 
 static char *big_buf(char fill)
@@ -241,8 +241,10 @@ static void test_mapped_rss(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_multiline), cmocka_unit_test(test_error),
-		cmocka_unit_test(test_count),	  cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_multiline),
+		cmocka_unit_test(test_error),
+		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_window_boundaries),
 		cmocka_unit_test(test_window_count),

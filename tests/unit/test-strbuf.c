@@ -406,8 +406,9 @@ static void check_quoted(const char *w, const char *want)
 static void test_shell_quoted(void **state)
 {
 	static const char *const words[] = {
-		"plain", "a b", "it's", "", "$HOME", "*", "x\ny", "'", "--x=1",
-		"tab\there", "back\\slash", "semi;colon", "`cmd`",
+		"plain",       "a b",	     "it's",  "",      "$HOME",
+		"*",	       "x\ny",	     "'",     "--x=1", "tab\there",
+		"back\\slash", "semi;colon", "`cmd`",
 	};
 	(void)state;
 	check_quoted("plain-1.2/x=y:z,a+b@c%", "plain-1.2/x=y:z,a+b@c%");
@@ -424,8 +425,8 @@ static void test_shell_quoted(void **state)
 		close(fd);
 		strbuf_addstr(&script, "printf %s ");
 		strbuf_add_shell_quoted(&script, words[i]);
-		strvec_pushv(&cp.args, (const char *const[]){ "sh", "-c",
-							      script.buf, NULL });
+		strvec_pushv(&cp.args, (const char *const[]){"sh", "-c",
+							     script.buf, NULL});
 		cp.out = CHILD_FILE;
 		cp.out_path = path;
 		assert_int_equal(run_command(&cp), 0);
