@@ -216,6 +216,7 @@ static void test_mapped_rss(void **state UNUSED)
 	long before, after;
 
 	assert_true(fd >= 0);
+	unlink(path); /* nothing left behind, even when an assertion fails */
 	memset(block, 'q', 1 << 20); /* one 128 MiB line, as a flood prints */
 	for (size_t i = 0; i < len >> 20; i++)
 		assert_true(write_in_full(fd, block, 1 << 20) == 1 << 20);
@@ -234,7 +235,6 @@ static void test_mapped_rss(void **state UNUSED)
 	regex_release(&re);
 	munmap(map, len + 4);
 	close(fd);
-	unlink(path);
 	free(block);
 }
 
