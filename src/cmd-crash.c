@@ -214,29 +214,6 @@ static int validate_syscalls(const char *list)
 	return 0;
 }
 
-/* Remove everything inside `path`, keeping the directory itself. */
-static int empty_dir(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int ret = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		char *p;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		p = path_join(path, e->d_name);
-		if (remove_recursive(p) < 0)
-			ret = -1;
-		free(p);
-	}
-	closedir(d);
-	return ret;
-}
-
 /* A fresh directory for one run: a copy of --from, or empty + --setup. */
 static int prepare_dir(const struct crash_opts *o, const char *base,
 		       const char *dir)
@@ -246,7 +223,7 @@ static int prepare_dir(const struct crash_opts *o, const char *base,
 	if (mkdir_p(base, 0755) < 0)
 		return error_errno("cannot create '%s'", base);
 	if (!stat(dir, &st)) {
-		if (empty_dir(dir) < 0)
+		if (clear_directory(dir) < 0)
 			return error_errno("cannot empty '%s'", dir);
 		if (o->from && copy_recursive(o->from, dir) < 0)
 			return error("cannot copy '%s' to '%s'", o->from, dir);

@@ -213,6 +213,15 @@ int remove_recursive(const char *path)
 	return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
+int clear_directory(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	return remove_dir_contents(fd); /* closes fd */
+}
+
 static int copy_file(const char *src, const char *dst, const struct stat *st)
 {
 	char buf[65536];

@@ -25,6 +25,8 @@ const char *path_basename(const char *p);
 int mkdir_p(const char *path, mode_t mode);
 /* rm -rf without following symlinks; 0 or -1 with errno (ENOENT is ok). */
 int remove_recursive(const char *path);
+/* Remove everything inside directory `path`, keeping it; 0 or -1. */
+int clear_directory(const char *path);
 /* cp -a of a file or tree (regular files, dirs, symlinks, modes); 0/-1. */
 int copy_recursive(const char *src, const char *dst);
 /* Create a fresh directory "<base>/<prefix>XXXXXX"; NULL on failure. */

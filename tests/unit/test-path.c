@@ -9,6 +9,7 @@
 #include "path.h"
 #include "strbuf.h"
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include "unit.h"
@@ -360,6 +361,43 @@ static void test_locate_in_path(void **state)
 	free(path);
 }
 
+/* clear_directory empties a tree, keeps the directory, follows no link. */
+static void test_clear_directory(void **state)
+{
+	char *dir = unit_path("clear"), *outside = unit_path("outside");
+	char *sub = path_join(dir, "a/b"), *f = path_join(sub, "f");
+	char *g = path_join(dir, "g"), *link = path_join(dir, "link");
+	char *keep = path_join(outside, "keep");
+	DIR *d;
+	struct dirent *e;
+	int entries = 0;
+
+	(void)state;
+	assert_int_equal(mkdir_p(sub, 0700), 0);
+	assert_int_equal(mkdir_p(outside, 0700), 0);
+	assert_int_equal(unit_write(f, "x", 1), 0);
+	assert_int_equal(unit_write(g, "y", 1), 0);
+	assert_int_equal(unit_write(keep, "z", 1), 0);
+	assert_int_equal(symlink(outside, link), 0);
+	assert_int_equal(clear_directory(dir), 0);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			entries++;
+	closedir(d);
+	assert_int_equal(entries, 0);
+	assert_int_equal(access(keep, F_OK), 0); /* not followed */
+	assert_int_equal(clear_directory("/nonexistent/ordeal-x"), -1);
+	free(dir);
+	free(outside);
+	free(sub);
+	free(f);
+	free(g);
+	free(link);
+	free(keep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_copy_recursive),
 		cmocka_unit_test(test_temp),
 		cmocka_unit_test(test_locate_in_path),
+		cmocka_unit_test(test_clear_directory),
 	};
 
 	return cmocka_run_group_tests(tests, unit_setup_tmpdir,
