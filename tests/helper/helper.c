@@ -428,21 +428,23 @@ static int do_spawn_grandchild(int argc, char **argv)
 	return 0;
 }
 
-static int do_spawn_daemon(int argc, char **argv)
+/*
+ * Start a daemon (its own session, off our stdio, orphaned by a double
+ * fork) that writes `pidfile` when given, then sleeps `dur`; it keeps the
+ * fds we have open.  Returns its pid once it is set up, so tests never race
+ * it, or -1.
+ */
+static pid_t start_daemon(int64_t dur, const char *pidfile)
 {
-	int64_t dur;
 	int ready[2];
 	pid_t pid, daemon_pid = 0;
 
-	if (argc < 2 || argc > 3)
-		return usage_error("spawn-daemon: need DUR [PIDFILE]");
-	dur = dur_arg(argv[1]);
 	fflush(stdout);
 	if (pipe(ready) < 0)
-		return 1;
+		return -1;
 	pid = fork();
 	if (pid < 0)
-		return 1;
+		return -1;
 	if (!pid) {
 		pid_t d;
 		int null;
@@ -454,14 +456,13 @@ static int do_spawn_daemon(int argc, char **argv)
 			_exit(1);
 		if (d)
 			_exit(0);
-		/* The daemon: off the caller's stdio, then say it is up. */
 		null = open("/dev/null", O_RDWR);
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(null, 2);
 		if (null > 2)
 			close(null);
-		if (argc == 3 && write_pidfile(argv[2], getpid()) < 0)
+		if (pidfile && write_pidfile(pidfile, getpid()) < 0)
 			_exit(1);
 		d = getpid();
 		if (write_all(ready[1], &d, sizeof(d)) < 0)
@@ -472,13 +473,25 @@ static int do_spawn_daemon(int argc, char **argv)
 	}
 	close(ready[1]);
 	waitpid(pid, NULL, 0);
-	/* Wait for the daemon to be set up, so tests never race it. */
 	if (read(ready[0], &daemon_pid, sizeof(daemon_pid)) !=
 	    sizeof(daemon_pid)) {
 		fprintf(stderr, NAME ": daemon did not start\n");
-		return 1;
+		daemon_pid = -1;
 	}
-	printf("daemon %ld\n", (long)daemon_pid);
+	close(ready[0]);
+	return daemon_pid;
+}
+
+static int do_spawn_daemon(int argc, char **argv)
+{
+	pid_t pid;
+
+	if (argc < 2 || argc > 3)
+		return usage_error("spawn-daemon: need DUR [PIDFILE]");
+	pid = start_daemon(dur_arg(argv[1]), argc == 3 ? argv[2] : NULL);
+	if (pid < 0)
+		return 1;
+	printf("daemon %ld\n", (long)pid);
 	return 0;
 }
 
@@ -729,9 +742,9 @@ static int do_rm_cwd(int argc, char **argv)
 static int do_hold_open(int argc, char **argv)
 {
 	int64_t dur;
-	int daemon_mode, fd, ready[2];
+	int daemon_mode, fd;
 	char dir[4096], *slash;
-	pid_t pid, held = 0;
+	pid_t held;
 
 	daemon_mode = argc == 4 && !strcmp(argv[3], "--daemon");
 	if (argc != 3 && !daemon_mode)
@@ -753,43 +766,10 @@ static int do_hold_open(int argc, char **argv)
 		sleep_ns(dur);
 		return 0;
 	}
-	fflush(stdout);
-	if (pipe(ready) < 0)
-		return 1;
-	pid = fork();
-	if (pid < 0)
-		return 1;
-	if (!pid) {
-		pid_t d;
-		int null;
-
-		close(ready[0]);
-		setsid();
-		d = fork();
-		if (d < 0)
-			_exit(1);
-		if (d)
-			_exit(0);
-		null = open("/dev/null", O_RDWR);
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		if (null > 2)
-			close(null);
-		d = getpid();
-		if (write_all(ready[1], &d, sizeof(d)) < 0)
-			_exit(1);
-		close(ready[1]);
-		sleep_ns(dur);
-		_exit(0);
-	}
-	close(ready[1]);
+	held = start_daemon(dur, NULL); /* it inherits fd */
 	close(fd);
-	waitpid(pid, NULL, 0);
-	if (read(ready[0], &held, sizeof(held)) != sizeof(held)) {
-		fprintf(stderr, NAME ": daemon did not start\n");
+	if (held < 0)
 		return 1;
-	}
 	printf("daemon %ld holds %s\n", (long)held, argv[1]);
 	return 0;
 }
