@@ -416,18 +416,7 @@ static void json_run_line(struct loop *L UNUSED, const struct loop_slot *s,
 	json_string(&w, verdict);
 	json_key(&w, "result");
 	json_string(&w, desc);
-	json_key(&w, "exit_status");
-	if (r->exited)
-		json_int(&w, r->exit_code);
-	else
-		json_null(&w);
-	json_key(&w, "signal");
-	if (r->signal && signal_name(r->signal))
-		json_string(&w, signal_name(r->signal));
-	else
-		json_null(&w);
-	json_key(&w, "timed_out");
-	json_bool(&w, r->timed_out);
+	run_result_json_status(&w, r);
 	json_key(&w, "duration_ns");
 	json_int(&w, r->duration_ns);
 	json_key(&w, "dir");

@@ -838,19 +838,7 @@ void run_result_json(struct strbuf *out, const struct child_process *cp,
 	json_int(&w, r->duration_ns);
 	json_key(&w, "started");
 	json_bool(&w, r->started);
-	json_key(&w, "exit_status");
-	if (r->exited)
-		json_int(&w, r->exit_code);
-	else
-		json_null(&w);
-	json_key(&w, "signal");
-	if (r->signal)
-		json_string(&w, signal_name(r->signal) ? signal_name(r->signal)
-						       : "unknown");
-	else
-		json_null(&w);
-	json_key(&w, "timed_out");
-	json_bool(&w, r->timed_out);
+	run_result_json_status(&w, r);
 	json_key(&w, "interrupted");
 	json_bool(&w, r->interrupted);
 	json_key(&w, "escaped_processes");
@@ -875,6 +863,24 @@ void run_result_json(struct strbuf *out, const struct child_process *cp,
 	strbuf_addch(out, '\n');
 	free(cwd);
 	strbuf_release(&desc);
+}
+
+void run_result_json_status(struct json_writer *w, const struct run_result *r)
+{
+	json_key(w, "exit_status");
+	if (r->exited)
+		json_int(w, r->exit_code);
+	else
+		json_null(w);
+	json_key(w, "signal");
+	if (r->signal && signal_name(r->signal))
+		json_string(w, signal_name(r->signal));
+	else if (r->signal)
+		json_int(w, r->signal);
+	else
+		json_null(w);
+	json_key(w, "timed_out");
+	json_bool(w, r->timed_out);
 }
 
 int run_result_write_json(const char *path, const struct child_process *cp,

@@ -163,6 +163,15 @@ bool run_result_passed(const struct run_result *r);
 bool run_result_skipped(const struct run_result *r);
 
 /*
+ * Write how a child ended as the members "exit_status" (a number, or null
+ * when it did not exit), "signal" (its name, a number when it has none, or
+ * null) and "timed_out", into an open JSON object: every report spells
+ * them the same way.
+ */
+struct json_writer;
+void run_result_json_status(struct json_writer *w, const struct run_result *r);
+
+/*
  * Write the evidence file result.json for one finished child: argv, cwd,
  * start time, duration, exit status or signal, timed out or not, max RSS,
  * user/system CPU, seed, plus any extra members given as a JSON fragment

@@ -10,6 +10,7 @@
  */
 #include "common.h"
 #include "report.h"
+#include "run-command.h"
 #include "clock.h"
 #include "json.h"
 #include "strbuf.h"
@@ -26,6 +27,7 @@ struct json_reporter {
 
 static void add_test(struct json_writer *w, const struct report_test *t)
 {
+	static const struct run_result not_run; /* a test that never ran */
 	const struct run_result *res = &t->res;
 
 	json_object_begin(w);
@@ -46,20 +48,7 @@ static void add_test(struct json_writer *w, const struct report_test *t)
 		json_null(w);
 	json_key(w, "duration_ns");
 	json_int(w, res->duration_ns);
-	json_key(w, "exit_status");
-	if (t->ran && res->exited)
-		json_int(w, res->exit_code);
-	else
-		json_null(w);
-	json_key(w, "signal");
-	if (res->signal && signal_name(res->signal))
-		json_string(w, signal_name(res->signal));
-	else if (res->signal)
-		json_int(w, res->signal);
-	else
-		json_null(w);
-	json_key(w, "timed_out");
-	json_bool(w, res->timed_out);
+	run_result_json_status(w, t->ran ? res : &not_run);
 	json_key(w, "interrupted");
 	json_bool(w, t->interrupted);
 	json_key(w, "not_run");
